@@ -1,0 +1,78 @@
+#!/usr/bin/env node
+/**
+ * docker-best: the generator without a global `yo`.
+ *
+ *   npx docker-best [generator] [options]      generator: dockerfile, dockerignore, build, compose, docs
+ *
+ * Options come from the generator itself (the answers model), so --help lists every one. A user error
+ * (a refused value, a missing answer) prints one line and exits 1; --debug adds the stack trace.
+ */
+import { fileURLToPath } from 'node:url';
+import { addEnvironmentOptions, createEnv } from 'yeoman-environment';
+import { isUserError } from '../src/errors.js';
+
+/** Sub-generators reachable as the first argument, with what they write. */
+export const SUBGENERATORS: Readonly<Record<string, string>> = {
+  dockerfile: 'Dockerfile',
+  dockerignore: '.dockerignore',
+  build: 'build.sh',
+  compose: 'compose.yaml',
+  docs: 'README.Docker.md',
+};
+
+const main = async (argv: readonly string[]): Promise<void> => {
+  const debug = argv.includes('--debug');
+  const rest = argv.filter((arg) => arg !== '--debug');
+  const first = rest[0];
+  const sub = first !== undefined && Object.hasOwn(SUBGENERATORS, first) ? first : undefined;
+  const generatorArgs = sub === undefined ? rest : rest.slice(1);
+  const folder = sub ?? 'app';
+  const namespace = sub === undefined ? 'docker-best:app' : `docker-best:${sub}`;
+  const resolved = fileURLToPath(new URL(`../generators/${folder}/index.js`, import.meta.url));
+
+  const env = createEnv();
+  const meta = env.register(resolved, { namespace });
+
+  // Yeoman's own options (--force, --dry-run, --bail, --skip-install, ...) come with the command.
+  const command = addEnvironmentOptions();
+  command
+    .name('docker-best')
+    .usage(sub === undefined ? '[generator] [options]' : `${sub} [options]`)
+    .description(
+      sub === undefined
+        ? 'Write a production Docker setup for a Python project: Dockerfile, .dockerignore, build.sh, compose.yaml and README.Docker.md.'
+        : `Write only ${SUBGENERATORS[sub] ?? sub}.`,
+    )
+    .option('--debug', 'Print stack traces of errors')
+    .showHelpAfterError();
+  command.env = env;
+  command.registerGenerator(await meta.instantiateHelp());
+  if (sub === undefined) {
+    const list = Object.entries(SUBGENERATORS)
+      .map(([name, file]) => `  ${name.padEnd(14)} writes only ${file}`)
+      .join('\n');
+    command.addHelpText('after', `\nGenerators (first argument; default: all of them):\n${list}\n`);
+  }
+
+  command.action(async function (this: typeof command) {
+    const { env: envOption, ...options } = this.opts<Record<string, unknown>>();
+    const generator = await meta.instantiate(this.args, options);
+    // Yeoman reserves options.env for the Environment: the --env answer is handed over after construction.
+    if (typeof envOption === 'string')
+      (generator as unknown as { options: Record<string, unknown> }).options.env = envOption;
+    await env.runGenerator(generator);
+  });
+
+  try {
+    await command.parseAsync(['node', 'docker-best', ...generatorArgs]);
+  } catch (error) {
+    if (isUserError(error) && !debug) {
+      process.stderr.write(`docker-best: ${error.message}\n`);
+    } else {
+      process.stderr.write(`docker-best: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    }
+    process.exitCode = 1;
+  }
+};
+
+await main(process.argv.slice(2));

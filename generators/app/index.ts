@@ -1,0 +1,27 @@
+/**
+ * docker-best (app) — the whole setup. It settles every answer once (asking in one sitting), stores them,
+ * then composes the generators that write each file; they find their answers stored and ask nothing.
+ */
+import { ANSWER_NAMES } from '../../src/answers.js';
+import { DockerBestGenerator } from '../../src/generator.js';
+import type { BaseOptions } from 'yeoman-generator';
+
+/** The generators the app composes, in the order their files are written. */
+export const PARTS = ['dockerfile', 'dockerignore', 'build', 'compose', 'docs'] as const;
+
+/** Tells a part it runs under the app, which owns the run-wide features. */
+const COMPOSED: Record<string, unknown> = { composed: true };
+
+export default class AppGenerator extends DockerBestGenerator {
+  constructor(args: string[], options: BaseOptions) {
+    super(args, options, ANSWER_NAMES);
+  }
+
+  async configuring(): Promise<void> {
+    for (const part of PARTS) {
+      await this.composeWith(new URL(`../${part}/index.js`, import.meta.url).pathname, {
+        generatorOptions: COMPOSED,
+      });
+    }
+  }
+}

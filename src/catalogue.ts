@@ -1,0 +1,83 @@
+/**
+ * The version catalogue: every version and pin the generated files use, in one place, with the date it was
+ * checked. Templates never name a version; they get it from the render context built from this file.
+ *
+ * To refresh: check the official `python` image tags (docker-library/official-images, library/python), the
+ * `tini` package in Debian (packages.debian.org) and Alpine (pkgs.alpinelinux.org), and the Jupyter Docker
+ * Stacks tags on quay.io; update the entries and `checked`, then run the tests.
+ */
+
+export const CATALOGUE_CHECKED = '2026-11-28';
+
+/** Base OS families the generated images build on. */
+export type OsFamily = 'debian' | 'alpine';
+
+export interface PythonLine {
+  /** Full patch version of the official image, e.g. `3.15.0`. */
+  readonly version: string;
+  /** Debian codenames with a `python:<version>-slim-<codename>` image, newest first. */
+  readonly debian: readonly string[];
+  /** Alpine branches with a `python:<version>-alpine<branch>` image, newest first. */
+  readonly alpine: readonly string[];
+}
+
+/** Python lines by `X.Y`, newest first. The first entry is the default. */
+export const PYTHON: Readonly<Record<string, PythonLine>> = {
+  '3.15': { version: '3.15.0', debian: ['trixie'], alpine: ['3.24', '3.23'] },
+  '3.14': { version: '3.14.8', debian: ['trixie', 'bookworm'], alpine: ['3.24', '3.23'] },
+  '3.13': { version: '3.13.14', debian: ['trixie', 'bookworm'], alpine: ['3.24', '3.23'] },
+  '3.12': { version: '3.12.13', debian: ['trixie', 'bookworm'], alpine: ['3.24', '3.23'] },
+};
+
+export interface OsRelease {
+  /** Version pin for tini in the package manager's syntax (`=` for apt, `~=` for apk is added by the context). */
+  readonly tini: string;
+  /** Human name, for docs. */
+  readonly label: string;
+}
+
+/** Debian releases by codename, newest first. `tini` is pinned as `tini=<pin>`. */
+export const DEBIAN: Readonly<Record<string, OsRelease>> = {
+  trixie: { tini: '0.19.*', label: 'Debian 13 (trixie)' },
+  bookworm: { tini: '0.19.*', label: 'Debian 12 (bookworm)' },
+};
+
+/** Alpine branches, newest first. `tini` is pinned as `tini~=<pin>`. */
+export const ALPINE: Readonly<Record<string, OsRelease>> = {
+  '3.24': { tini: '0.19', label: 'Alpine 3.24' },
+  '3.23': { tini: '0.19', label: 'Alpine 3.23' },
+};
+
+/**
+ * The notebook converter: a Jupyter Docker Stacks image that has `jupyter nbconvert`. It runs only in the
+ * converter stage; nothing of it reaches the final image.
+ */
+export const CONVERTER = {
+  image: 'quay.io/jupyter/base-notebook',
+  tag: '2026-10-05',
+} as const;
+
+/** Resource limits written into compose.yaml. */
+export const COMPOSE_LIMITS = {
+  memory: '512m',
+  pids: 256,
+  cpus: '1.0',
+} as const;
+
+export const pythonLines = (): string[] => Object.keys(PYTHON);
+
+export const newestPython = (): string => {
+  const [first] = pythonLines();
+  if (first === undefined) throw new Error('the version catalogue lists no Python line');
+  return first;
+};
+
+/** Releases of `family` that have an image for Python `line`, newest first. */
+export const releasesFor = (family: OsFamily, line: string): readonly string[] => {
+  const entry = PYTHON[line];
+  if (!entry) return [];
+  return family === 'debian' ? entry.debian : entry.alpine;
+};
+
+export const osRelease = (family: OsFamily, release: string): OsRelease | undefined =>
+  family === 'debian' ? DEBIAN[release] : ALPINE[release];

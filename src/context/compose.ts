@@ -1,0 +1,69 @@
+/**
+ * compose.yaml: one hardened service running the image build.sh makes. Keys are limited to what both
+ * Compose v2 and docker-compose 1.29 accept (no top-level name, no deploy.resources.limits.pids, no
+ * healthcheck.start_interval); limits use mem_limit/pids_limit/cpus, which both honour.
+ */
+import { COMPOSE_LIMITS } from '../catalogue.js';
+import { imageBasename, type Answers } from '../validate.js';
+import { yamlString } from './quote.js';
+
+export const COMPOSE_NEEDS = ['name', 'port', 'volumes'] as const satisfies readonly (keyof Answers)[];
+export type ComposeAnswers = Pick<Answers, (typeof COMPOSE_NEEDS)[number]>;
+
+export interface ComposeContext {
+  readonly service: string;
+  /** Quoted image reference; the tag comes from $TAG, as printed by build.sh. */
+  readonly image: string;
+  readonly ports: readonly string[];
+  readonly volumes: readonly { readonly name: string; readonly path: string; readonly mount: string }[];
+  readonly limits: typeof COMPOSE_LIMITS;
+}
+
+const volumeSlug = (segment: string): string =>
+  segment
+    .toLowerCase()
+    .replace(/[^a-z0-9_.-]+/g, '-')
+    .replace(/^[^a-z0-9]+/, '')
+    .replace(/-+$/, '');
+
+/**
+ * A readable, unique volume name per path: its last segment, with parent segments added until unique.
+ * `/home/app/data` -> `data`; `/srv/data` next to it -> `srv-data`.
+ */
+export const volumeNames = (paths: readonly string[]): string[] => {
+  const parts = paths.map((path) =>
+    path
+      .split('/')
+      .map(volumeSlug)
+      .filter((part) => part !== ''),
+  );
+  const nameOf = (index: number, take: number): string => (parts[index] ?? []).slice(-take).join('-') || 'data';
+  const used = new Set<string>();
+  return parts.map((segments, index) => {
+    let take = 1;
+    const clashes = (): boolean =>
+      parts.some((_other, other) => other !== index && nameOf(other, take) === nameOf(index, take));
+    while (take < segments.length && clashes()) take += 1;
+    let name = nameOf(index, take);
+    for (let suffix = 2; used.has(name); suffix += 1) name = `${nameOf(index, take)}-${suffix}`;
+    used.add(name);
+    return name;
+  });
+};
+
+/** Compose service names allow [a-zA-Z0-9._-]; the image basename already fits. */
+export const serviceName = (name: string): string => imageBasename(name);
+
+export const composeContext = (answers: ComposeAnswers): ComposeContext => {
+  const names = volumeNames(answers.volumes);
+  return {
+    service: serviceName(answers.name),
+    image: yamlString(`${answers.name}:\${TAG:-latest}`),
+    ports: answers.port === null ? [] : [yamlString(`127.0.0.1:${answers.port}:${answers.port}`)],
+    volumes: answers.volumes.map((path, index) => {
+      const name = names[index] ?? `data-${index}`;
+      return { name, path, mount: yamlString(`${name}:${path}`) };
+    }),
+    limits: COMPOSE_LIMITS,
+  };
+};

@@ -1,0 +1,211 @@
+/**
+ * Everything the Dockerfile template needs, decided here: base images, pins, package lists, the install
+ * plan, user and permissions, exec forms. The template only lays it out.
+ */
+import { CATALOGUE_CHECKED, CONVERTER, PYTHON, osRelease } from '../catalogue.js';
+import type { ProjectFacts } from '../detect.js';
+import { STACKS } from '../stacks.js';
+import type { Answers, Entry } from '../validate.js';
+import { dockerfileString, execForm } from './quote.js';
+
+export const DOCKERFILE_NEEDS = [
+  'stack',
+  'python',
+  'release',
+  'entry',
+  'port',
+  'health',
+  'healthpath',
+  'healthcmd',
+  'volumes',
+  'packages',
+  'buildpackages',
+  'uid',
+  'gid',
+  'env',
+] as const satisfies readonly (keyof Answers)[];
+
+export type DockerfileAnswers = Pick<Answers, (typeof DOCKERFILE_NEEDS)[number]>;
+
+export const VENV = '/opt/venv';
+export const APP_DIR = '/app';
+export const APP_USER = 'app';
+export const APP_HOME = '/home/app';
+/** Where the converter stage writes the script it makes from the notebook. */
+export const CONVERTED_DIR = '/tmp/converted';
+
+export interface InstallPlan {
+  /** Manifests copied before the source, so the dependency layer is reused when only code changes. */
+  readonly manifests: readonly string[];
+  /** The RUN that installs dependencies from the manifests, or none. */
+  readonly dependencies?: string;
+  /** Install the project itself (pyproject.toml) once the source is in. */
+  readonly project?: string;
+}
+
+export interface DockerfileContext {
+  readonly stack: string;
+  readonly stackLabel: string;
+  readonly family: 'debian' | 'alpine';
+  readonly catalogueDate: string;
+  /** Global ARGs with their pinned defaults, in order. */
+  readonly args: readonly { readonly name: string; readonly value: string }[];
+  /** FROM reference of builder and runtime, using the ARGs. */
+  readonly baseImage: string;
+  /** Present for the jupyter stack; null otherwise (templates test it). */
+  readonly converter: {
+    readonly image: string;
+    readonly notebook: string;
+    readonly notebookName: string;
+    readonly script: string;
+    readonly scriptName: string;
+    readonly dir: string;
+  } | null;
+  readonly builder: {
+    readonly packages: readonly string[];
+    readonly install: InstallPlan;
+  };
+  readonly runtime: {
+    readonly packages: readonly string[];
+    readonly uid: number;
+    readonly gid: number;
+    readonly user: string;
+    readonly home: string;
+    /** Directories the user owns: its home and every volume. */
+    readonly ownedDirs: readonly string[];
+    readonly env: readonly { readonly key: string; readonly value: string }[];
+    readonly port: number | null;
+    readonly healthcheck:
+      { readonly kind: 'exec'; readonly options: string; readonly command: string } | { readonly kind: 'none' };
+    readonly entrypoint: string;
+    readonly cmd: string;
+    readonly title: string;
+  };
+  readonly venv: string;
+  readonly appDir: string;
+}
+
+const PIP = `pip --python ${VENV}/bin/python install --no-cache-dir`;
+
+/** Read `[project] dependencies` from pyproject.toml at build time, so they install before the source. */
+const PYPROJECT_DEPENDENCIES =
+  `python -c "import tomllib; project = tomllib.load(open('pyproject.toml', 'rb')).get('project', {}); ` +
+  `open('/tmp/requirements.txt', 'w').write(chr(10).join(project.get('dependencies', [])))" ` +
+  `&& ${PIP} -r /tmp/requirements.txt`;
+
+export type InstallFacts = Pick<ProjectFacts, 'requirements' | 'pyproject'>;
+
+export const installPlan = (facts: InstallFacts): InstallPlan => {
+  const pyproject = facts.pyproject !== undefined;
+  if (facts.requirements) {
+    return {
+      manifests: ['requirements.txt'],
+      dependencies: `${PIP} -r requirements.txt`,
+      ...(pyproject ? { project: `${PIP} .` } : {}),
+    };
+  }
+  if (pyproject) {
+    return { manifests: ['pyproject.toml'], dependencies: PYPROJECT_DEPENDENCIES, project: `${PIP} .` };
+  }
+  return { manifests: [] };
+};
+
+const sorted = (items: readonly string[]): string[] => [...items].sort((a, b) => a.localeCompare(b));
+
+/** The script a notebook becomes: `notebooks/report.ipynb` -> `notebooks/report.py`. */
+export const convertedScript = (notebook: string): string => notebook.replace(/\.ipynb$/, '.py');
+
+const command = (entry: Entry): string[] => {
+  switch (entry.kind) {
+    case 'module':
+      return ['python', '-m', entry.module];
+    case 'script':
+      return ['python', entry.path];
+    case 'notebook':
+      return ['python', convertedScript(entry.path)];
+  }
+};
+
+const HEALTH_OPTIONS = '--interval=30s --timeout=5s --start-period=15s --retries=3';
+
+/** An http probe with Python's standard library: no curl in the image. Any error or HTTP status >= 400 fails. */
+export const httpProbe = (port: number, path: string): string[] => {
+  const url = `http://127.0.0.1:${port}${path}`;
+  // The path is validated to URL characters; a quote or backslash here would be a validation bug.
+  if (/['\\\s]/.test(url)) throw new Error(`internal: unsafe health URL ${url}`);
+  return ['python', '-c', `import urllib.request; urllib.request.urlopen('${url}', timeout=4)`];
+};
+
+const base = (family: 'debian' | 'alpine'): { image: string; releaseArg: string } =>
+  family === 'debian'
+    ? { image: 'python:${PYTHON_VERSION}-slim-${DEBIAN_RELEASE}', releaseArg: 'DEBIAN_RELEASE' }
+    : { image: 'python:${PYTHON_VERSION}-alpine${ALPINE_RELEASE}', releaseArg: 'ALPINE_RELEASE' };
+
+export const dockerfileContext = (
+  answers: DockerfileAnswers,
+  facts: InstallFacts,
+  title: string,
+): DockerfileContext => {
+  const traits = STACKS[answers.stack];
+  const family = traits.family;
+  const line = PYTHON[answers.python];
+  const release = osRelease(family, answers.release);
+  if (!line || !release) throw new Error(`internal: ${answers.python}/${answers.release} is not in the catalogue`);
+  const { image, releaseArg } = base(family);
+  const tini = family === 'debian' ? `tini=${release.tini}` : `tini~=${release.tini}`;
+
+  const args = [
+    { name: 'PYTHON_VERSION', value: line.version },
+    { name: releaseArg, value: answers.release },
+    ...(traits.notebook ? [{ name: 'CONVERTER_TAG', value: CONVERTER.tag }] : []),
+  ];
+
+  const converter =
+    answers.entry.kind === 'notebook'
+      ? {
+          image: `${CONVERTER.image}:\${CONVERTER_TAG}`,
+          notebook: answers.entry.path,
+          notebookName: answers.entry.path.split('/').pop() ?? answers.entry.path,
+          script: convertedScript(answers.entry.path),
+          scriptName: convertedScript(answers.entry.path).split('/').pop() ?? '',
+          dir: CONVERTED_DIR,
+        }
+      : null;
+
+  const healthcheck: DockerfileContext['runtime']['healthcheck'] =
+    answers.health === 'http' && answers.port !== null
+      ? { kind: 'exec', options: HEALTH_OPTIONS, command: execForm(httpProbe(answers.port, answers.healthpath)) }
+      : answers.health === 'cmd'
+        ? { kind: 'exec', options: HEALTH_OPTIONS, command: execForm(answers.healthcmd) }
+        : { kind: 'none' };
+
+  return {
+    stack: answers.stack,
+    stackLabel: traits.label,
+    family,
+    catalogueDate: CATALOGUE_CHECKED,
+    args,
+    baseImage: image,
+    converter,
+    builder: {
+      packages: sorted(answers.buildpackages),
+      install: installPlan(facts),
+    },
+    runtime: {
+      packages: sorted([tini, ...answers.packages]),
+      uid: answers.uid,
+      gid: answers.gid,
+      user: APP_USER,
+      home: APP_HOME,
+      ownedDirs: [APP_HOME, ...answers.volumes.filter((volume) => volume !== APP_HOME)],
+      env: answers.env.map(([key, value]) => ({ key, value: dockerfileString(value) })),
+      port: answers.port,
+      healthcheck,
+      entrypoint: execForm([family === 'debian' ? '/usr/bin/tini' : '/sbin/tini', '--']),
+      cmd: execForm(command(answers.entry)),
+      title: dockerfileString(title),
+    },
+    venv: VENV,
+    appDir: APP_DIR,
+  };
+};

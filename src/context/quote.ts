@@ -1,0 +1,23 @@
+/**
+ * Escaping for each syntax the generator writes. Validation already restricts what users can type; these
+ * make sure that even a value that slipped through cannot leave its quotes.
+ */
+
+/** A Dockerfile exec form: `["python", "app.py"]`. JSON strings cannot contain a raw newline or quote. */
+export const execForm = (argv: readonly string[]): string => `[${argv.map((arg) => JSON.stringify(arg)).join(', ')}]`;
+
+/** A double-quoted Dockerfile value (ENV, LABEL): backslash, quote and `$` escaped, no newline possible. */
+export const dockerfileString = (value: string): string =>
+  `"${value.replace(/[\\"$]/g, (ch) => `\\${ch}`).replace(/[\r\n]/g, ' ')}"`;
+
+/** A single-quoted shell word. */
+export const shellWord = (value: string): string => `'${value.replace(/'/g, `'\\''`)}'`;
+
+/** A YAML double-quoted scalar (JSON strings are valid YAML). */
+export const yamlString = (value: string): string => JSON.stringify(value);
+
+/** Inline code in Markdown: backticks are doubled around values that contain one. */
+export const markdownCode = (value: string): string => {
+  const fence = value.includes('`') ? '``' : '`';
+  return `${fence}${value}${fence}`;
+};

@@ -1,0 +1,168 @@
+/**
+ * Detection: what an existing project already tells us. The facts become defaults (shown as detected in the
+ * prompts) and decide how dependencies are installed. Reading is confined to a few well-known files and a
+ * shallow walk; nothing here writes.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join, relative, sep } from 'node:path';
+import { parsePyproject, type Pyproject } from './pyproject.js';
+
+export interface ProjectFacts {
+  /** The project folder's name. */
+  readonly folderName: string;
+  /** `[project] name` of pyproject.toml. */
+  readonly projectName?: string;
+  /** Any Python source at the top levels (not counting notebooks). */
+  readonly hasPython: boolean;
+  /** Notebooks, relative POSIX paths, sorted, checkpoints excluded. */
+  readonly notebooks: readonly string[];
+  /** The entry the project suggests: `app.py`, `main.py`, `-m pkg` for a package with `__main__.py`. */
+  readonly entry?: string;
+  /** A port found in the obvious places. */
+  readonly port?: number;
+  /** A requirements.txt at the top: dependencies install from it. */
+  readonly requirements: boolean;
+  readonly pyproject?: Pyproject;
+  /** Files next to pyproject.toml that its build backend reads (README, LICENSE). */
+  readonly pyprojectFiles: readonly string[];
+}
+
+const SKIP_DIRS = new Set([
+  '.git',
+  '.hg',
+  '.venv',
+  'venv',
+  'env',
+  '.env',
+  'node_modules',
+  '__pycache__',
+  '.ipynb_checkpoints',
+  '.tox',
+  '.nox',
+  '.mypy_cache',
+  '.pytest_cache',
+  'build',
+  'dist',
+  'site-packages',
+]);
+
+const MAX_DEPTH = 3;
+const MAX_FILES = 2000;
+
+/** Relative POSIX paths of files under root, shallow and bounded. */
+const listFiles = (root: string): string[] => {
+  const found: string[] = [];
+  const walk = (dir: string, depth: number): void => {
+    if (depth > MAX_DEPTH || found.length >= MAX_FILES) return;
+    let entries: string[];
+    try {
+      entries = readdirSync(dir).sort();
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      if (found.length >= MAX_FILES) return;
+      const full = join(dir, entry);
+      let isDir = false;
+      try {
+        isDir = statSync(full).isDirectory();
+      } catch {
+        continue;
+      }
+      if (isDir) {
+        if (!SKIP_DIRS.has(entry) && !entry.startsWith('.')) walk(full, depth + 1);
+      } else {
+        found.push(relative(root, full).split(sep).join('/'));
+      }
+    }
+  };
+  walk(root, 0);
+  return found;
+};
+
+const readText = (path: string): string | undefined => {
+  try {
+    const stat = statSync(path);
+    if (!stat.isFile() || stat.size > 512 * 1024) return undefined;
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+};
+
+/** Patterns that name a port in the obvious places; the first match wins. */
+const PORT_PATTERNS: readonly RegExp[] = [
+  /\b(?:uvicorn|hypercorn)\b[^\n]*--port[= ]+(\d{2,5})/,
+  /\bgunicorn\b[^\n]*(?:-b|--bind)[= ]+["']?(?:[\w.[\]:-]*:)?(\d{2,5})/,
+  /\bflask\b[^\n]*\brun\b[^\n]*(?:-p|--port)[= ]+(\d{2,5})/,
+  /\bPORT\b["']?\s*[,:=]\s*["']?(\d{2,5})/,
+  /\bPORT\b["']?\s*\)?\s*(?:or|\|\|)\s*["']?(\d{2,5})/,
+  /\bport\s*=\s*(\d{2,5})\b/,
+];
+
+export const findPort = (texts: readonly string[]): number | undefined => {
+  for (const pattern of PORT_PATTERNS) {
+    for (const text of texts) {
+      const match = pattern.exec(text);
+      if (match?.[1] !== undefined) {
+        const port = Number(match[1]);
+        if (port >= 1 && port <= 65535) return port;
+      }
+    }
+  }
+  return undefined;
+};
+
+const ENTRY_SCRIPTS = ['app.py', 'main.py', '__main__.py', 'server.py', 'run.py'];
+
+const findEntry = (files: readonly string[], pyproject: Pyproject | undefined): string | undefined => {
+  const script = ENTRY_SCRIPTS.find((candidate) => files.includes(candidate));
+  if (script !== undefined) return script;
+  // A console script of pyproject.toml: `name = "pkg.cli:main"` runs as `-m pkg.cli` when that module has
+  // a __main__ guard; a package with __main__.py runs as `-m pkg`.
+  const mains = files.filter((file) => /^(?:src\/)?[A-Za-z_][A-Za-z0-9_]*\/__main__\.py$/.test(file));
+  const main = mains[0];
+  if (main !== undefined) return `-m ${main.replace(/^src\//, '').split('/')[0]}`;
+  const consoleScript = pyproject?.scripts[0];
+  return consoleScript === undefined ? undefined : `-m ${consoleScript.module}`;
+};
+
+export const detectProject = (root: string): ProjectFacts => {
+  const files = listFiles(root);
+  const pyprojectText = readText(join(root, 'pyproject.toml'));
+  const pyproject = pyprojectText === undefined ? undefined : parsePyproject(pyprojectText);
+  const notebooks = files.filter((file) => file.endsWith('.ipynb'));
+  const hasPython = files.some((file) => file.endsWith('.py'));
+  const entry = findEntry(files, pyproject);
+  const portSources = [
+    'app.py',
+    'main.py',
+    'server.py',
+    'run.py',
+    'wsgi.py',
+    'asgi.py',
+    'Procfile',
+    '.env.example',
+    'README.md',
+  ]
+    .concat(entry?.startsWith('-m ') ? [`${entry.slice(3).replace(/\./g, '/')}.py`] : [])
+    .map((file) => readText(join(root, file)))
+    .filter((text): text is string => text !== undefined);
+  const port = findPort(portSources);
+  const requirements = existsSync(join(root, 'requirements.txt'));
+  const pyprojectFiles =
+    pyproject === undefined
+      ? []
+      : files.filter((file) => /^(README|LICENSE|LICENCE|COPYING|NOTICE|AUTHORS)(\.[A-Za-z]+)?$/i.test(file));
+  return {
+    folderName: basename(root),
+    ...(pyproject?.name !== undefined ? { projectName: pyproject.name } : {}),
+    hasPython,
+    notebooks,
+    ...(entry !== undefined ? { entry } : {}),
+    ...(port !== undefined ? { port } : {}),
+    requirements,
+    ...(pyproject !== undefined ? { pyproject } : {}),
+    pyprojectFiles,
+  };
+};

@@ -1,0 +1,329 @@
+/**
+ * Validation: one pure function per answer. Each takes the raw text a user typed (option, prompt, stored
+ * config) and the answers already known, and returns the parsed value or the rule it broke. Nothing here
+ * touches the file system or Yeoman, so every rule is tested alone (test/validate.spec.ts).
+ *
+ * The rules are strict on purpose: nothing a user types may add a line, an instruction, a key or a shell
+ * command to a generated file. Templates escape as well, but validation is the first gate.
+ */
+import { ALPINE, CATALOGUE_CHECKED, DEBIAN, PYTHON, pythonLines, releasesFor } from './catalogue.js';
+import { STACK_NAMES, STACKS, isStack, type Stack } from './stacks.js';
+
+export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly rule: string };
+
+const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
+const fail = (rule: string): { ok: false; rule: string } => ({ ok: false, rule });
+
+export type Entry =
+  | { readonly kind: 'script'; readonly path: string }
+  | { readonly kind: 'module'; readonly module: string }
+  | { readonly kind: 'notebook'; readonly path: string };
+
+export type Health = 'http' | 'cmd' | 'none';
+export const HEALTH_KINDS: readonly Health[] = ['http', 'cmd', 'none'];
+
+export type EnvPair = readonly [key: string, value: string];
+
+/** The answers the generators work from, parsed and typed. */
+export interface Answers {
+  stack: Stack;
+  name: string;
+  python: string;
+  release: string;
+  entry: Entry;
+  port: number | null;
+  health: Health;
+  healthpath: string;
+  healthcmd: readonly string[];
+  volumes: readonly string[];
+  packages: readonly string[];
+  buildpackages: readonly string[];
+  uid: number;
+  gid: number;
+  env: readonly EnvPair[];
+}
+
+/** The word that means "nothing" for optional and list answers. */
+export const NONE = 'none';
+
+const oneOf = (values: readonly string[]): string =>
+  values.length === 1 ? `must be ${values[0]}` : `must be one of ${values.join(', ')}`;
+
+const isNone = (raw: string): boolean => raw.trim().toLowerCase() === NONE || raw.trim() === '';
+
+/** Split a comma-separated list; `none` and the empty string are the empty list. */
+export const splitList = (raw: string): string[] =>
+  isNone(raw)
+    ? []
+    : raw
+        .split(',')
+        .map((item) => item.trim())
+        .filter((item) => item !== '');
+
+// ---------------------------------------------------------------------------------------------------------
+
+export const parseStack = (raw: string): Parsed<Stack> => {
+  const value = raw.trim();
+  return isStack(value) ? ok(value) : fail(oneOf(STACK_NAMES));
+};
+
+/** Docker reference grammar, restricted to lowercase as the option table says. */
+const NAME_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+const REGISTRY_HOST = '(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)(?:\\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*(?::[0-9]{1,5})?';
+const NAME_RE = new RegExp(`^(?:${REGISTRY_HOST}/)?${NAME_COMPONENT}(?:/${NAME_COMPONENT})*$`);
+const NAME_RULE =
+  'must be a lowercase image name: [a-z0-9]+([._-][a-z0-9]+)*, optionally behind a registry/namespace/ prefix, at most 200 characters';
+
+export const parseName = (raw: string): Parsed<string> => {
+  const value = raw.trim();
+  if (value.length === 0 || value.length > 200 || !NAME_RE.test(value)) return fail(NAME_RULE);
+  // A first component that looks like a host (has a dot or a port, or is localhost) must be followed by a path.
+  return ok(value);
+};
+
+/** Turn a folder name into a valid image name: `My Project_2` -> `my-project_2`. */
+export const sanitiseName = (folder: string): string => {
+  const cleaned = folder
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/[._-]{2,}/g, '-')
+    .replace(/^[._-]+|[._-]+$/g, '')
+    .slice(0, 100)
+    .replace(/[._-]+$/g, '');
+  return cleaned === '' ? 'app' : cleaned;
+};
+
+/** The last path component of an image name, used for the compose service. */
+export const imageBasename = (name: string): string => name.split('/').pop() ?? name;
+
+export const parsePython = (raw: string): Parsed<string> => {
+  const value = raw.trim();
+  if (PYTHON[value]) return ok(value);
+  return fail(`${oneOf(pythonLines())} (Python lines in the version catalogue of ${CATALOGUE_CHECKED})`);
+};
+
+export const parseRelease = (raw: string, known: { stack: Stack; python: string }): Parsed<string> => {
+  const value = raw.trim();
+  const family = STACKS[known.stack].family;
+  const offered = releasesFor(family, known.python);
+  if (offered.includes(value)) return ok(value);
+  const what = family === 'debian' ? 'a Debian codename' : 'an Alpine branch';
+  const known_ = family === 'debian' ? Object.keys(DEBIAN) : Object.keys(ALPINE);
+  const hint = known_.includes(value) ? ` (there is no python:${known.python} image for it)` : '';
+  return fail(`${oneOf(offered)}: ${what} with a python:${known.python} image for ${known.stack}${hint}`);
+};
+
+const REL_PATH_RE = /^(?!\/)(?:[A-Za-z0-9_][A-Za-z0-9._-]*\/)*[A-Za-z0-9_][A-Za-z0-9._-]*$/;
+const MODULE_RE = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+
+export const parseEntry = (raw: string, known: { stack: Stack }): Parsed<Entry> => {
+  const value = raw.trim();
+  if (STACKS[known.stack].notebook) {
+    if (value.length <= 200 && REL_PATH_RE.test(value) && value.endsWith('.ipynb')) {
+      return ok({ kind: 'notebook', path: value });
+    }
+    return fail(
+      'must be the relative path of a .ipynb notebook for the jupyter stack (letters, digits and . _ - /, no spaces)',
+    );
+  }
+  const module = /^-m\s+(\S+)$/.exec(value);
+  if (module?.[1] !== undefined) {
+    const name = module[1];
+    if (name.length <= 200 && MODULE_RE.test(name)) return ok({ kind: 'module', module: name });
+  } else if (value.length <= 200 && REL_PATH_RE.test(value) && value.endsWith('.py')) {
+    return ok({ kind: 'script', path: value });
+  }
+  return fail(
+    'must be the relative path of a .py script (letters, digits and . _ - /, no spaces) or -m package.module',
+  );
+};
+
+export const formatEntry = (entry: Entry): string => (entry.kind === 'module' ? `-m ${entry.module}` : entry.path);
+
+export const parsePort = (raw: string): Parsed<number | null> => {
+  const value = raw.trim();
+  if (value.toLowerCase() === NONE) return ok(null);
+  if (/^[1-9][0-9]{0,4}$/.test(value)) {
+    const port = Number(value);
+    if (port <= 65535) return ok(port);
+  }
+  return fail('must be a whole number from 1 to 65535, or none');
+};
+
+export const parseHealth = (raw: string, known: { port: number | null }): Parsed<Health> => {
+  const value = raw.trim();
+  const health = HEALTH_KINDS.find((kind) => kind === value);
+  if (health === undefined) return fail(oneOf(HEALTH_KINDS));
+  if (health === 'http' && known.port === null) {
+    return fail('needs a port: http probes the app on its own port; set --port, or use cmd or none');
+  }
+  return ok(health);
+};
+
+const HEALTHPATH_RE = /^\/[A-Za-z0-9._~%/-]*(?:\?[A-Za-z0-9._~%=&-]*)?$/;
+
+export const parseHealthPath = (raw: string): Parsed<string> => {
+  const value = raw.trim();
+  if (value.length <= 200 && HEALTHPATH_RE.test(value) && !/%(?![0-9A-Fa-f]{2})/.test(value)) return ok(value);
+  return fail(
+    'must be a URL path starting with / made of letters, digits and . _ ~ % - /, with an optional ?query that may add = and &',
+  );
+};
+
+const WORD_RE = /^[A-Za-z0-9._/:=@%+,-]+$/;
+
+export const parseHealthCmd = (raw: string): Parsed<readonly string[]> => {
+  const words = raw.trim() === '' ? [] : raw.trim().split(/ +/);
+  if (words.length === 0)
+    return fail('must not be empty: give the command the healthcheck runs, e.g. python -m app.health');
+  if (words.length > 32 || raw.length > 500 || !words.every((word) => WORD_RE.test(word))) {
+    return fail(
+      'must be words separated by spaces, each of letters, digits and . _ / : = @ % + , - (no quotes or shell syntax: it runs in exec form, without a shell)',
+    );
+  }
+  return ok(words);
+};
+
+/** Paths a volume may not cover: they hold the image's own files. */
+const RESERVED_PATHS = [
+  '/',
+  '/app',
+  '/bin',
+  '/boot',
+  '/dev',
+  '/etc',
+  '/lib',
+  '/lib64',
+  '/opt',
+  '/opt/venv',
+  '/proc',
+  '/root',
+  '/run',
+  '/sbin',
+  '/sys',
+  '/tmp',
+  '/usr',
+  '/var',
+];
+const VOLUME_RE = /^\/[A-Za-z0-9._-]+(?:\/[A-Za-z0-9._-]+)*$/;
+
+export const parseVolumes = (raw: string): Parsed<readonly string[]> => {
+  const items = splitList(raw);
+  const volumes: string[] = [];
+  if (items.length > 16) return fail('must list at most 16 paths');
+  for (const item of items) {
+    const path = item.replace(/\/+$/, '');
+    if (path.length > 200 || !VOLUME_RE.test(path)) {
+      return fail(
+        `'${item}' is not an absolute container path: use paths such as /home/app/data made of letters, digits and . _ - /, separated by commas, or none`,
+      );
+    }
+    if (path.split('/').some((segment) => segment === '.' || segment === '..')) {
+      return fail(`'${item}' has . or .. in it: write the path plainly`);
+    }
+    if (
+      RESERVED_PATHS.includes(path) ||
+      path.startsWith('/proc/') ||
+      path.startsWith('/sys/') ||
+      path.startsWith('/dev/') ||
+      path.startsWith('/app/') ||
+      path.startsWith('/opt/venv/')
+    ) {
+      return fail(
+        `'${item}' would hide or change the image's own files: choose a path of your own, such as /home/app/data`,
+      );
+    }
+    if (volumes.includes(path)) return fail(`'${item}' is listed twice`);
+    volumes.push(path);
+  }
+  return ok(volumes);
+};
+
+const DEB_NAME = '[a-z0-9][a-z0-9+.-]+';
+const DEB_PIN_RE = new RegExp(`^(${DEB_NAME})=((?:[0-9]+:)?[0-9][A-Za-z0-9.+~*-]*)$`);
+const APK_NAME = '[a-z0-9][a-z0-9+._-]*';
+const APK_PIN_RE = new RegExp(`^(${APK_NAME})(~=|=|~)([0-9][A-Za-z0-9._+-]*)$`);
+const BARE_RE = /^([a-z0-9][a-z0-9+._-]*)$/;
+
+/** Extra OS packages, each pinned in the syntax of the stack's package manager. */
+export const parsePackages = (raw: string, known: { stack: Stack }): Parsed<readonly string[]> => {
+  const family = STACKS[known.stack].family;
+  const items = splitList(raw);
+  if (items.length > 40) return fail('must list at most 40 packages');
+  const packages: string[] = [];
+  for (const item of items) {
+    const bare = BARE_RE.exec(item);
+    if (bare && (family === 'alpine' || !item.includes('='))) {
+      const name = item.length > 60 ? `${item.slice(0, 60)}…` : item;
+      return fail(
+        family === 'debian'
+          ? `'${name}' is not pinned: write it as ${name}=<version>, e.g. ${name}=1.2.* (Debian pins use =)`
+          : `'${name}' is not pinned: write it as ${name}~=<version>, e.g. ${name}~=1.2 (Alpine pins use ~=)`,
+      );
+    }
+    const pattern = family === 'debian' ? DEB_PIN_RE : APK_PIN_RE;
+    if (item.length > 120 || !pattern.test(item)) {
+      return fail(
+        family === 'debian'
+          ? `'${item}' is not a pinned Debian package: write name=version, e.g. libpq5=15.* (lowercase name; version of letters, digits and . + ~ - * :)`
+          : `'${item}' is not a pinned Alpine package: write name~=version, e.g. libpq~=17 (lowercase name; version of letters, digits and . _ + -)`,
+      );
+    }
+    if (packages.includes(item)) return fail(`'${item}' is listed twice`);
+    packages.push(item);
+  }
+  return ok(packages);
+};
+
+export const ID_MIN = 1000;
+export const ID_MAX = 2147483647;
+
+export const parseId = (raw: string): Parsed<number> => {
+  const value = raw.trim();
+  if (/^[1-9][0-9]{3,9}$/.test(value)) {
+    const id = Number(value);
+    if (id >= ID_MIN && id <= ID_MAX) return ok(id);
+  }
+  return fail(`must be a whole number from ${ID_MIN} to ${ID_MAX}`);
+};
+
+/** Set by the generated Dockerfile itself; a default for them would break the image. */
+const RESERVED_ENV = ['PATH', 'VIRTUAL_ENV', 'PYTHONUNBUFFERED', 'PYTHONDONTWRITEBYTECODE', 'HOME'];
+const SECRET_RE = /PASS(WORD|WD)?|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL|ACCESS_?KEY/i;
+const ENV_KEY_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const ENV_VALUE_RE = /^[A-Za-z0-9._/:@%+=~-]*$/;
+
+export const parseEnv = (raw: string): Parsed<readonly EnvPair[]> => {
+  const items = splitList(raw);
+  if (items.length > 40) return fail('must list at most 40 variables');
+  const pairs: EnvPair[] = [];
+  for (const item of items) {
+    const eq = item.indexOf('=');
+    const key = eq === -1 ? item : item.slice(0, eq);
+    const value = eq === -1 ? '' : item.slice(eq + 1);
+    if (eq === -1 || key.length > 100 || !ENV_KEY_RE.test(key)) {
+      return fail(
+        `'${item}' is not KEY=value: KEY is letters, digits and _ and does not start with a digit; pairs are separated by commas`,
+      );
+    }
+    if (value.length > 200 || !ENV_VALUE_RE.test(value)) {
+      return fail(
+        `the value of ${key} may hold only letters, digits and . _ / : @ % + = ~ - (no spaces, quotes, $ or commas)`,
+      );
+    }
+    if (RESERVED_ENV.includes(key.toUpperCase())) return fail(`${key} is set by the generated Dockerfile itself`);
+    if (SECRET_RE.test(key)) {
+      return fail(
+        `${key} looks like a secret: an ENV default is baked into every layer of the image; pass secrets at run time (compose environment or secrets)`,
+      );
+    }
+    if (pairs.some(([known]) => known === key)) return fail(`${key} is given twice`);
+    pairs.push([key, value]);
+  }
+  return ok(pairs);
+};
+
+export const formatList = (items: readonly string[]): string => (items.length === 0 ? NONE : items.join(','));
+
+export const formatEnv = (pairs: readonly EnvPair[]): string =>
+  pairs.length === 0 ? NONE : pairs.map(([key, value]) => `${key}=${value}`).join(',');
