@@ -62,7 +62,8 @@ export const composeContext = (answers: ComposeAnswers): ComposeContext => {
     ports: answers.port === null ? [] : [yamlString(`127.0.0.1:${answers.port}:${answers.port}`)],
     volumes: answers.volumes.map((path, index) => {
       const name = names[index] ?? `data-${index}`;
-      return { name, path, mount: yamlString(`${name}:${path}`) };
+      // Validated names and paths need no quotes; dclint asks for none in volume entries.
+      return { name, path, mount: `${name}:${path}` };
     }),
     limits: COMPOSE_LIMITS,
   };

@@ -1,0 +1,70 @@
+/**
+ * Run a docker-best generator the way a user would (yeoman-test drives the real generator classes) in a
+ * fresh folder holding a small project, and read back what it wrote.
+ */
+import { mkdirSync, readFileSync, existsSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import helpers, { type RunResult } from 'yeoman-test';
+
+export const GENERATOR_NAMES = ['app', 'dockerfile', 'dockerignore', 'build', 'compose', 'docs'] as const;
+export type GeneratorName = (typeof GENERATOR_NAMES)[number];
+
+/** The compiled generator module for `name` (tests run from dist/test/...). */
+export const generatorPath = (name: GeneratorName): string =>
+  fileURLToPath(new URL(`../../generators/${name}/index.js`, import.meta.url));
+
+/** A project with a script, an empty requirements.txt: what most tests start from. */
+export const SCRIPT_PROJECT: Readonly<Record<string, string>> = {
+  'app.py': 'print("hello")\n',
+  'requirements.txt': '',
+};
+
+export interface GenerateInput {
+  readonly generator?: GeneratorName;
+  /** Options as a user passes them (strings, or true for flags). `env` is passed as a real --env argument. */
+  readonly options?: Readonly<Record<string, string | boolean>>;
+  /** Project files written to disk before the run (relative path -> content). */
+  readonly files?: Readonly<Record<string, string>>;
+  /** Answers for prompts (yeoman-test's mocked answers). */
+  readonly answers?: Readonly<Record<string, unknown>>;
+  /** Run in this existing folder instead of a fresh one (for re-runs). */
+  readonly cwd?: string;
+}
+
+export interface Generated {
+  readonly dir: string;
+  readonly result: RunResult;
+  read(file: string): string;
+  exists(file: string): boolean;
+  mode(file: string): number;
+}
+
+export const writeFiles = (dir: string, files: Readonly<Record<string, string>>): void => {
+  for (const [file, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, file)), { recursive: true });
+    writeFileSync(join(dir, file), content);
+  }
+};
+
+export const generate = async (input: GenerateInput = {}): Promise<Generated> => {
+  const name = input.generator ?? 'app';
+  const { env, ...options } = input.options ?? {};
+  const args = typeof env === 'string' ? ['--env', env] : [];
+  let context = helpers
+    .run(generatorPath(name), { namespace: name === 'app' ? 'docker-best:app' : `docker-best:${name}` })
+    .withOptions(options)
+    .withArguments(args)
+    .withAnswers(input.answers ?? {});
+  context = input.cwd !== undefined ? context.cd(input.cwd) : context;
+  const files = input.files ?? (input.cwd === undefined ? SCRIPT_PROJECT : {});
+  const result = await context.doInDir((dir) => writeFiles(dir, files));
+  const dir = result.cwd;
+  return {
+    dir,
+    result,
+    read: (file) => readFileSync(join(dir, file), 'utf8'),
+    exists: (file) => existsSync(join(dir, file)),
+    mode: (file) => statSync(join(dir, file)).mode & 0o777,
+  };
+};
