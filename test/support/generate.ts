@@ -2,7 +2,8 @@
  * Run a docker-best generator the way a user would (yeoman-test drives the real generator classes) in a
  * fresh folder holding a small project, and read back what it wrote.
  */
-import { mkdirSync, readFileSync, existsSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import helpers, { type RunResult } from 'yeoman-test';
@@ -30,6 +31,13 @@ export interface GenerateInput {
   readonly answers?: Readonly<Record<string, unknown>>;
   /** Run in this existing folder instead of a fresh one (for re-runs). */
   readonly cwd?: string;
+  /**
+   * yeoman-test overwrites every file (`force`) by default; false runs Yeoman's real conflict handling, where
+   * identical files are left alone and changed ones are asked about (answered by `answers`).
+   */
+  readonly force?: boolean;
+  /** Called with the folder before the run, e.g. to inspect it after a failed run. */
+  readonly onDir?: (dir: string) => void;
 }
 
 export interface Generated {
@@ -51,15 +59,27 @@ export const generate = async (input: GenerateInput = {}): Promise<Generated> =>
   const name = input.generator ?? 'app';
   const { env, ...options } = input.options ?? {};
   const args = typeof env === 'string' ? ['--env', env] : [];
-  let context = helpers
-    .run(generatorPath(name), { namespace: name === 'app' ? 'docker-best:app' : `docker-best:${name}` })
-    .withOptions(options)
+  // Our own folder, not yeoman-test's: it keeps its temporary folders only until the next run, and re-run
+  // tests need the first run's files.
+  const dir = input.cwd ?? mkdtempSync(join(tmpdir(), 'docker-best-test-'));
+  writeFiles(dir, input.files ?? (input.cwd === undefined ? SCRIPT_PROJECT : {}));
+  input.onDir?.(dir);
+  const force = input.force ?? true;
+  const generatorOptions: Record<string, string | boolean> = { force, ...options };
+  const result = await helpers
+    .run(
+      generatorPath(name),
+      {
+        namespace: name === 'app' ? 'docker-best:app' : `docker-best:${name}`,
+        tmpdir: false,
+        cwd: dir,
+        autoCleanup: false,
+      },
+      { force },
+    )
+    .withOptions(generatorOptions)
     .withArguments(args)
     .withAnswers(input.answers ?? {});
-  context = input.cwd !== undefined ? context.cd(input.cwd) : context;
-  const files = input.files ?? (input.cwd === undefined ? SCRIPT_PROJECT : {});
-  const result = await context.doInDir((dir) => writeFiles(dir, files));
-  const dir = result.cwd;
   return {
     dir,
     result,

@@ -1,0 +1,109 @@
+import assert from 'node:assert/strict';
+import { parse } from 'yaml';
+import { COMPOSE_LIMITS } from '../../src/catalogue.js';
+import { volumeNames } from '../../src/context/compose.js';
+import { generate } from '../../test/support/generate.js';
+
+interface Service {
+  image?: string;
+  read_only?: boolean;
+  tmpfs?: string[];
+  volumes?: string[];
+  ports?: string[];
+  security_opt?: string[];
+  cap_drop?: string[];
+  mem_limit?: string;
+  pids_limit?: number;
+  restart?: string;
+  healthcheck?: unknown;
+  deploy?: unknown;
+  build?: unknown;
+}
+
+interface Compose {
+  version?: unknown;
+  name?: unknown;
+  services: Record<string, Service>;
+  volumes?: Record<string, unknown>;
+}
+
+const composeFor = async (
+  options: Record<string, string | boolean>,
+): Promise<{ compose: Compose; service: Service; serviceName: string }> => {
+  const generated = await generate({ generator: 'compose', options: { defaults: true, name: 'shop/web', ...options } });
+  const compose = parse(generated.read('compose.yaml')) as Compose;
+  const [[serviceName, service] = ['', {}]] = Object.entries(compose.services);
+  return { compose, service, serviceName };
+};
+
+describe('docker-best:compose', () => {
+  it('has no version or name key (Compose Specification, docker-compose 1.29 compatible) and one service', async () => {
+    const { compose } = await composeFor({});
+    assert.equal(compose.version, undefined);
+    assert.equal(compose.name, undefined);
+    assert.deepEqual(Object.keys(compose.services), ['web']);
+  });
+
+  it('runs the image and tag that build.sh makes, latest unless TAG says otherwise', async () => {
+    const { service } = await composeFor({});
+    assert.equal(service.image, 'shop/web:${TAG:-latest}');
+    assert.equal(service.build, undefined);
+  });
+
+  it('runs read-only with a tmpfs /tmp, no capabilities and no privilege escalation', async () => {
+    const { service } = await composeFor({});
+    assert.equal(service.read_only, true);
+    assert.deepEqual(service.tmpfs, ['/tmp']);
+    assert.deepEqual(service.cap_drop, ['ALL']);
+    assert.deepEqual(service.security_opt, ['no-new-privileges:true']);
+  });
+
+  it('limits memory and processes and restarts unless stopped', async () => {
+    const { service } = await composeFor({});
+    assert.equal(service.mem_limit, COMPOSE_LIMITS.memory);
+    assert.equal(service.pids_limit, COMPOSE_LIMITS.pids);
+    assert.equal(service.restart, 'unless-stopped');
+  });
+
+  it('keeps the image healthcheck and avoids keys docker-compose 1.29 rejects', async () => {
+    const { service } = await composeFor({ port: '8000' });
+    assert.equal(service.healthcheck, undefined);
+    assert.equal(service.deploy, undefined);
+  });
+
+  it('mounts a named volume for each --volumes path, declared at the top level', async () => {
+    const { compose, service } = await composeFor({ volumes: '/home/app/data,/srv/data,/var/cache/app' });
+    assert.deepEqual(service.volumes, ['app-data:/home/app/data', 'srv-data:/srv/data', 'app:/var/cache/app']);
+    assert.deepEqual(Object.keys(compose.volumes ?? {}), ['app-data', 'srv-data', 'app']);
+  });
+
+  it('with --volumes none mounts nothing and declares no volumes', async () => {
+    const { compose, service } = await composeFor({ volumes: 'none' });
+    assert.equal(service.volumes, undefined);
+    assert.equal(compose.volumes, undefined);
+  });
+
+  it('publishes the port on 127.0.0.1 only', async () => {
+    const { service } = await composeFor({ port: '8000' });
+    assert.deepEqual(service.ports, ['127.0.0.1:8000:8000']);
+  });
+
+  it('publishes nothing with --port none', async () => {
+    const { service } = await composeFor({ port: 'none' });
+    assert.equal(service.ports, undefined);
+  });
+
+  it('names the service after the last part of the image name', async () => {
+    const { serviceName } = await composeFor({ name: 'registry.example.com:5000/team/api-server' });
+    assert.equal(serviceName, 'api-server');
+  });
+
+  describe('volume names', () => {
+    it('use the last path segment, adding parents only to tell paths apart', () => {
+      assert.deepEqual(volumeNames(['/home/app/data']), ['data']);
+      assert.deepEqual(volumeNames(['/home/app/data', '/srv/data']), ['app-data', 'srv-data']);
+      assert.deepEqual(volumeNames(['/a/b/data', '/c/b/data']), ['a-b-data', 'c-b-data']);
+      assert.deepEqual(volumeNames(['/srv/My Files'.replace(' ', '_')]), ['my_files']);
+    });
+  });
+});

@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { generate } from '../../test/support/generate.js';
+
+/** Fenced code blocks of a Markdown document. */
+const codeBlocks = (markdown: string): string[] =>
+  [...markdown.matchAll(/```[a-z]*\n([\s\S]*?)```/g)].map((match) => match[1] ?? '');
+
+const headings = (markdown: string): string[] =>
+  [...markdown.matchAll(/^#{1,3} (.+)$/gm)].map((match) => match[1] ?? '');
+
+describe('docker-best:docs', () => {
+  it('gives the build, run, tag and push commands for this image', async () => {
+    const generated = await generate({
+      generator: 'docs',
+      options: { defaults: true, name: 'acme/shop', port: '8000' },
+    });
+    const readme = generated.read('README.Docker.md');
+    const commands = codeBlocks(readme).join('\n');
+    assert.match(commands, /^\.\/build\.sh\s/m);
+    assert.match(commands, /^\.\/build\.sh --push/m);
+    assert.match(commands, /--platform linux\/amd64,linux\/arm64 --push/);
+    assert.match(commands, /^docker compose up -d/m);
+    assert.match(commands, /DOCKER_BUILDKIT=1 docker build -t acme\/shop:dev \./);
+    assert.match(readme, /127\.0\.0\.1:8000/);
+  });
+
+  it('explains each checklist choice and how to prune the build cache, with a daemon.json GC policy', async () => {
+    const generated = await generate({ generator: 'docs', options: { defaults: true } });
+    const readme = generated.read('README.Docker.md');
+    assert.deepEqual(headings(readme).slice(1), [
+      'Build',
+      'Run',
+      'Why each choice',
+      'Data',
+      'Keeping the build cache in check',
+      'Updating',
+    ]);
+    for (const choice of [
+      'multi-stage build',
+      'tini as PID 1',
+      'read-only root filesystem',
+      'healthcheck',
+      'pinned versions',
+      '`.dockerignore`',
+    ]) {
+      assert.ok(readme.includes(`| ${choice}`), choice);
+    }
+    const json = codeBlocks(readme).find((block) => block.includes('"builder"'));
+    assert.ok(json);
+    const parsed = JSON.parse(json) as { builder: { gc: { enabled: boolean } } };
+    assert.equal(parsed.builder.gc.enabled, true);
+    assert.match(codeBlocks(readme).join('\n'), /docker builder prune/);
+  });
+
+  it('describes the notebook conversion for the jupyter stack', async () => {
+    const generated = await generate({
+      generator: 'docs',
+      options: { defaults: true, stack: 'jupyter' },
+      files: { 'report.ipynb': '{}' },
+    });
+    assert.match(generated.read('README.Docker.md'), /`report\.ipynb` is converted to `report\.py` at build time/);
+  });
+});
