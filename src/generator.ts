@@ -20,6 +20,22 @@ const COMMON_OPTIONS = [
 
 type Options = BaseOptions & Record<string, unknown>;
 
+/** The value of the last `--env VALUE` or `--env=VALUE` in `argv`, before any `--`. */
+export const envArgument = (argv: readonly string[]): string | undefined => {
+  let value: string | undefined;
+  for (let index = 0; index < argv.length; index += 1) {
+    const arg = argv[index] ?? '';
+    if (arg === '--') break;
+    if (arg === '--env' && index + 1 < argv.length) {
+      index += 1;
+      value = argv[index];
+    } else if (arg.startsWith('--env=')) {
+      value = arg.slice('--env='.length);
+    }
+  }
+  return value;
+};
+
 interface TerminalLike {
   readonly actualAdapter?: { readonly stdin?: { readonly isTTY?: boolean } };
 }
@@ -47,8 +63,11 @@ export abstract class DockerBestGenerator extends Generator<Record<string, unkno
     }
     for (const option of COMMON_OPTIONS)
       this.option(option.name, { type: option.type, description: option.description });
-    // Yeoman's own `env` (the Environment) leaks into a String option of that name; only a real --env counts.
-    if (!this._args.some((arg) => arg === '--env' || arg.startsWith('--env='))) delete this.options.env;
+    // Yeoman reserves options.env for its Environment: whatever reaches this.options.env is not the user's
+    // answer (yo, the bin and composeWith all drop it). The --env answer is read from the command line.
+    const env = envArgument(this._args) ?? (options.composed === true ? undefined : envArgument(process.argv.slice(2)));
+    if (env === undefined) delete this.options.env;
+    else (this.options as Record<string, unknown>).env = env;
     this.#filterTaskErrorLog();
   }
 

@@ -39,8 +39,8 @@ describe('the docker-best bin', () => {
     const help = bin(project(), 'compose', '--help');
     assert.equal(help.status, 0, help.stderr);
     assert.match(help.stdout, /Usage: docker-best compose \[options\]/);
-    for (const name of ['name', 'port', 'volumes']) assert.match(help.stdout, new RegExp(`--${name} <value>`));
-    assert.doesNotMatch(help.stdout, /--stack|--packages/);
+    for (const name of ['stack', 'name', 'port', 'volumes']) assert.match(help.stdout, new RegExp(`--${name} <value>`));
+    assert.doesNotMatch(help.stdout, /--packages|--uid/);
   });
 
   it('without a terminal and without --defaults it fails naming the missing answers, writing nothing', () => {

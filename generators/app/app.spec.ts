@@ -124,7 +124,7 @@ describe('docker-best (app)', () => {
       ],
       dockerignore: [],
       build: ['name'],
-      compose: ['name', 'port', 'volumes'],
+      compose: ['stack', 'name', 'port', 'volumes'],
       docs: ['stack', 'name', 'python', 'release', 'entry', 'port', 'health', 'healthpath', 'volumes', 'uid', 'gid'],
     };
     for (const [generator, needs] of Object.entries(NEEDS) as [Exclude<GeneratorName, 'app'>, string[]][]) {

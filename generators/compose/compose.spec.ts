@@ -58,11 +58,21 @@ describe('docker-best:compose', () => {
     assert.deepEqual(service.security_opt, ['no-new-privileges:true']);
   });
 
-  it('limits memory and processes and restarts unless stopped', async () => {
+  it('limits memory and processes and restarts a service unless stopped', async () => {
     const { service } = await composeFor({});
     assert.equal(service.mem_limit, COMPOSE_LIMITS.memory);
     assert.equal(service.pids_limit, COMPOSE_LIMITS.pids);
     assert.equal(service.restart, 'unless-stopped');
+  });
+
+  it('runs a notebook job once: no restart policy that would start it again', async () => {
+    const generated = await generate({
+      generator: 'compose',
+      options: { defaults: true, stack: 'jupyter' },
+      files: { 'report.ipynb': '{}' },
+    });
+    const compose = parse(generated.read('compose.yaml')) as Compose;
+    assert.equal(Object.values(compose.services)[0]?.restart, 'no');
   });
 
   it('keeps the image healthcheck and avoids keys docker-compose 1.29 rejects', async () => {

@@ -4,10 +4,11 @@
  * healthcheck.start_interval); limits use mem_limit/pids_limit/cpus, which both honour.
  */
 import { COMPOSE_LIMITS } from '../catalogue.js';
+import { STACKS } from '../stacks.js';
 import { imageBasename, type Answers } from '../validate.js';
-import { yamlString } from './quote.js';
+import { yamlSingleQuoted, yamlString } from './quote.js';
 
-export const COMPOSE_NEEDS = ['name', 'port', 'volumes'] as const satisfies readonly (keyof Answers)[];
+export const COMPOSE_NEEDS = ['stack', 'name', 'port', 'volumes'] as const satisfies readonly (keyof Answers)[];
 export type ComposeAnswers = Pick<Answers, (typeof COMPOSE_NEEDS)[number]>;
 
 export interface ComposeContext {
@@ -17,6 +18,8 @@ export interface ComposeContext {
   readonly ports: readonly string[];
   readonly volumes: readonly { readonly name: string; readonly path: string; readonly mount: string }[];
   readonly limits: typeof COMPOSE_LIMITS;
+  /** Quoted restart policy: a batch job runs once; a service or worker comes back. */
+  readonly restart: string;
 }
 
 const volumeSlug = (segment: string): string =>
@@ -59,12 +62,15 @@ export const composeContext = (answers: ComposeAnswers): ComposeContext => {
   return {
     service: serviceName(answers.name),
     image: yamlString(`${answers.name}:\${TAG:-latest}`),
-    ports: answers.port === null ? [] : [yamlString(`127.0.0.1:${answers.port}:${answers.port}`)],
+    // Quoted, in single quotes: the style dclint's require-quotes-in-ports rule asks for.
+    ports: answers.port === null ? [] : [yamlSingleQuoted(`127.0.0.1:${answers.port}:${answers.port}`)],
     volumes: answers.volumes.map((path, index) => {
       const name = names[index] ?? `data-${index}`;
       // Validated names and paths need no quotes; dclint asks for none in volume entries.
       return { name, path, mount: `${name}:${path}` };
     }),
     limits: COMPOSE_LIMITS,
+    // "no" is quoted: unquoted, YAML 1.1 (docker-compose 1.29) reads it as false.
+    restart: yamlString(STACKS[answers.stack].notebook ? 'no' : 'unless-stopped'),
   };
 };
