@@ -18,6 +18,7 @@ export const SUBGENERATORS: Readonly<Record<string, string>> = {
   build: 'build.sh',
   compose: 'compose.yaml',
   docs: 'README.Docker.md',
+  team: 'a team template pack (templates, preset, package.json, README)',
 };
 
 const main = async (argv: readonly string[]): Promise<void> => {
@@ -37,11 +38,15 @@ const main = async (argv: readonly string[]): Promise<void> => {
   const command = addEnvironmentOptions();
   command
     .name('docker-best')
-    .usage(sub === undefined ? '[generator] [options]' : `${sub} [options]`)
+    .usage(
+      sub === undefined ? '[generator] [options]' : sub === 'team' ? 'team [folder] [options]' : `${sub} [options]`,
+    )
     .description(
       sub === undefined
         ? 'Write a production Docker setup for a Python project: Dockerfile, .dockerignore, build.sh, compose.yaml and README.Docker.md.'
-        : `Write only ${SUBGENERATORS[sub] ?? sub}.`,
+        : sub === 'team'
+          ? "Write a team template pack: the built-in templates to edit, a preset with the team's answers, a package.json and a README."
+          : `Write only ${SUBGENERATORS[sub] ?? sub}.`,
     )
     .option('--debug', 'Print stack traces of errors')
     .showHelpAfterError();
@@ -49,7 +54,7 @@ const main = async (argv: readonly string[]): Promise<void> => {
   command.registerGenerator(await meta.instantiateHelp());
   if (sub === undefined) {
     const list = Object.entries(SUBGENERATORS)
-      .map(([name, file]) => `  ${name.padEnd(14)} writes only ${file}`)
+      .map(([name, file]) => `  ${name.padEnd(14)} writes ${name === 'team' ? '' : 'only '}${file}`)
       .join('\n');
     command.addHelpText('after', `\nGenerators (first argument; default: all of them):\n${list}\n`);
   }

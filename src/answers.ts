@@ -51,6 +51,8 @@ export interface Question<K extends AnswerName = AnswerName> {
   readonly defaultValue: (known: Known, facts: ProjectFacts) => Answers[K];
   /** Whether the default came from the project (shown as "detected" in the prompt). */
   readonly detected?: (known: Known, facts: ProjectFacts) => boolean;
+  /** Turn a preset's text into a value's text, given the default's text (e.g. a registry prefix for name). */
+  readonly fromPreset?: (text: string, fallback: string) => string;
 }
 
 type AnyQuestion = { [K in AnswerName]: Question<K> }[AnswerName];
@@ -67,6 +69,7 @@ export interface QuestionView {
   readonly format: (value: unknown) => string;
   readonly defaultValue: (known: Known, facts: ProjectFacts) => unknown;
   readonly detected?: (known: Known, facts: ProjectFacts) => boolean;
+  readonly fromPreset?: (text: string, fallback: string) => string;
 }
 
 const need = <K extends AnswerName>(known: Known, key: K): Answers[K] => {
@@ -103,6 +106,8 @@ export const QUESTIONS: readonly AnyQuestion[] = [
     format: (value) => value,
     defaultValue: (_known, facts) => sanitiseName(facts.projectName ?? facts.folderName),
     detected: (_known, facts) => facts.projectName !== undefined,
+    // A team preset may give only the registry and namespace: "registry.acme.dev/shop/".
+    fromPreset: (text, fallback) => (text.endsWith('/') ? `${text}${fallback}` : text),
   }),
   define({
     name: 'python',

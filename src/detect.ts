@@ -115,16 +115,36 @@ export const findPort = (texts: readonly string[]): number | undefined => {
 
 const ENTRY_SCRIPTS = ['app.py', 'main.py', '__main__.py', 'server.py', 'run.py'];
 
-const findEntry = (files: readonly string[], pyproject: Pyproject | undefined): string | undefined => {
+const MAIN_GUARD = /^if\s+__name__\s*==\s*["']__main__["']\s*:/m;
+
+/** The source file of a module, at the top or under src/, if the project has it. */
+const moduleFile = (root: string, files: readonly string[], module: string): string | undefined => {
+  const path = module.replace(/\./g, '/');
+  const found = [`${path}.py`, `src/${path}.py`].find((file) => files.includes(file));
+  return found === undefined ? undefined : join(root, found);
+};
+
+const findEntry = (root: string, files: readonly string[], pyproject: Pyproject | undefined): string | undefined => {
   const script = ENTRY_SCRIPTS.find((candidate) => files.includes(candidate));
   if (script !== undefined) return script;
-  // A console script of pyproject.toml: `name = "pkg.cli:main"` runs as `-m pkg.cli` when that module has
-  // a __main__ guard; a package with __main__.py runs as `-m pkg`.
-  const mains = files.filter((file) => /^(?:src\/)?[A-Za-z_][A-Za-z0-9_]*\/__main__\.py$/.test(file));
-  const main = mains[0];
-  if (main !== undefined) return `-m ${main.replace(/^src\//, '').split('/')[0]}`;
-  const consoleScript = pyproject?.scripts[0];
-  return consoleScript === undefined ? undefined : `-m ${consoleScript.module}`;
+  // A console script of pyproject.toml (`shop = "shop.cli:main"`) runs as `-m shop.cli` when that module
+  // has a __main__ guard; a package with __main__.py runs as `-m shop`.
+  for (const consoleScript of pyproject?.scripts ?? []) {
+    const file = moduleFile(root, files, consoleScript.module);
+    if (file !== undefined && MAIN_GUARD.test(readText(file) ?? '')) return `-m ${consoleScript.module}`;
+  }
+  const main = files.find((file) => /^(?:src\/)?[A-Za-z_][A-Za-z0-9_]*\/__main__\.py$/.test(file));
+  return main === undefined ? undefined : `-m ${main.replace(/^src\//, '').split('/')[0] ?? ''}`;
+};
+
+/** The files to look for a port in: the usual entry points, process files, and the detected entry. */
+const portSources = (root: string, files: readonly string[], entry: string | undefined): string[] => {
+  const entryFile = entry?.startsWith('-m ') ? moduleFile(root, files, entry.slice(3)) : undefined;
+  return ['app.py', 'main.py', 'server.py', 'run.py', 'wsgi.py', 'asgi.py', 'Procfile', '.env.example', 'README.md']
+    .map((file) => join(root, file))
+    .concat(entryFile === undefined ? [] : [entryFile])
+    .map((file) => readText(file))
+    .filter((text): text is string => text !== undefined);
 };
 
 export const detectProject = (root: string): ProjectFacts => {
@@ -133,22 +153,8 @@ export const detectProject = (root: string): ProjectFacts => {
   const pyproject = pyprojectText === undefined ? undefined : parsePyproject(pyprojectText);
   const notebooks = files.filter((file) => file.endsWith('.ipynb'));
   const hasPython = files.some((file) => file.endsWith('.py'));
-  const entry = findEntry(files, pyproject);
-  const portSources = [
-    'app.py',
-    'main.py',
-    'server.py',
-    'run.py',
-    'wsgi.py',
-    'asgi.py',
-    'Procfile',
-    '.env.example',
-    'README.md',
-  ]
-    .concat(entry?.startsWith('-m ') ? [`${entry.slice(3).replace(/\./g, '/')}.py`] : [])
-    .map((file) => readText(join(root, file)))
-    .filter((text): text is string => text !== undefined);
-  const port = findPort(portSources);
+  const entry = findEntry(root, files, pyproject);
+  const port = findPort(portSources(root, files, entry));
   const requirements = existsSync(join(root, 'requirements.txt'));
   const pyprojectFiles =
     pyproject === undefined

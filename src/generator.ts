@@ -3,20 +3,35 @@
  * answers model), settles those answers (src/resolve.ts), stores them in .yo-rc.json and renders templates.
  * A generator itself only says which answers it needs and what it writes.
  */
+import { isFilePending } from 'mem-fs-editor/state';
 import Generator, { type BaseOptions } from 'yeoman-generator';
 import { QUESTIONS, withPrerequisites, type AnswerName } from './answers.js';
 import { detectProject, type ProjectFacts } from './detect.js';
 import { checkOptionsEarly, complete, resolveAnswers, type Prompt, type ResolveMode } from './resolve.js';
-import { TemplateSet } from './templates.js';
+import { conflictError, fileState, fingerprint, relativePath, unsettledConflicts } from './conflicts.js';
 import { isUserError } from './errors.js';
+import { loadPreset, resolveTemplates, type Preset } from './team.js';
+import { TemplateSet } from './templates.js';
 import type { Answers } from './validate.js';
 
 export const STORED_FILE = '.yo-rc.json';
 
-/** Options every docker-best generator takes besides its answers. */
+/** Options every docker-best generator takes besides its answers; `templates` and `preset` are stored too. */
 const COMMON_OPTIONS = [
+  {
+    name: 'templates',
+    type: String,
+    description: 'Folder or installed npm package with team templates, searched first',
+  },
+  { name: 'preset', type: String, description: 'JSON file or installed npm package with team default answers' },
   { name: 'defaults', type: Boolean, description: 'Take every default, ask nothing (for CI)' },
 ] as const;
+
+/** .yo-rc.json key of the fingerprints of the files last written (see src/conflicts.ts). */
+const FINGERPRINTS = 'fingerprints';
+
+/** The team settings kept in .yo-rc.json next to the answers. */
+const TEAM_KEYS = ['templates', 'preset'] as const;
 
 type Options = BaseOptions & Record<string, unknown>;
 
@@ -45,7 +60,10 @@ export abstract class DockerBestGenerator extends Generator<Record<string, unkno
   protected readonly needs: readonly AnswerName[];
   protected facts!: ProjectFacts;
   protected answers!: Answers;
-  protected readonly templates = new TemplateSet();
+  protected templates = new TemplateSet();
+  /** Whether settled answers are stored in the project's .yo-rc.json (the team generator only reads them). */
+  protected storesAnswers = true;
+  #preset: Preset | undefined;
 
   constructor(args: string[], options: Options, needs: readonly AnswerName[]) {
     super(args, options, {
@@ -63,11 +81,6 @@ export abstract class DockerBestGenerator extends Generator<Record<string, unkno
     }
     for (const option of COMMON_OPTIONS)
       this.option(option.name, { type: option.type, description: option.description });
-    // Yeoman reserves options.env for its Environment: whatever reaches this.options.env is not the user's
-    // answer (yo, the bin and composeWith all drop it). The --env answer is read from the command line.
-    const env = envArgument(this._args) ?? (options.composed === true ? undefined : envArgument(process.argv.slice(2)));
-    if (env === undefined) delete this.options.env;
-    else (this.options as Record<string, unknown>).env = env;
     this.#filterTaskErrorLog();
   }
 
@@ -116,12 +129,40 @@ export abstract class DockerBestGenerator extends Generator<Record<string, unkno
       stored: this.config.getAll(),
       storedFile: STORED_FILE,
       facts: this.facts,
+      ...(this.#preset ? { preset: { values: this.#preset.values, file: this.#preset.file } } : {}),
     };
   }
 
+  /** A team setting: the option, else the stored one. */
+  #teamSetting(key: (typeof TEAM_KEYS)[number]): string | undefined {
+    const given = this.options[key];
+    if (typeof given === 'string' && given !== '') return given;
+    const stored = this.config.get(key);
+    return typeof stored === 'string' && stored !== '' ? stored : undefined;
+  }
+
+  /**
+   * Yeoman reserves options.env for its Environment: what reaches this.options.env is never the user's answer
+   * (yo, the bin and composeWith drop it; option parsing even turns the Environment into a string). The --env
+   * answer is read from the generator's arguments or the command line instead.
+   */
+  #takeEnvArgument(): void {
+    const env =
+      envArgument(this._args) ?? (this.options.composed === true ? undefined : envArgument(process.argv.slice(2)));
+    if (env === undefined) delete this.options.env;
+    else (this.options as Record<string, unknown>).env = env;
+  }
+
   async initializing(): Promise<void> {
+    this.#takeEnvArgument();
     await this.#userErrorsQuiet(() => {
-      this.facts = detectProject(this.destinationRoot());
+      const root = this.destinationRoot();
+      this.facts = detectProject(root);
+      const preset = this.#teamSetting('preset');
+      this.#preset = preset === undefined ? undefined : loadPreset(preset, root);
+      const templates = this.#teamSetting('templates');
+      const templateDir = templates !== undefined ? resolveTemplates(templates, root) : this.#preset?.templates;
+      this.templates = new TemplateSet(templateDir === undefined ? [] : [templateDir]);
       checkOptionsEarly(this.needs, this.#sources());
     });
   }
@@ -137,10 +178,51 @@ export abstract class DockerBestGenerator extends Generator<Record<string, unkno
     };
     const resolved = await resolveAnswers(this.needs, this.#sources(), mode);
     this.answers = complete(this.needs, resolved.answers);
-    // Write .yo-rc.json only when an answer changed, so that a re-run leaves it untouched.
+    if (!this.storesAnswers) return;
+    const texts: Record<string, string> = { ...resolved.texts };
+    for (const key of TEAM_KEYS) {
+      const given = this.options[key];
+      if (typeof given === 'string' && given !== '') texts[key] = given;
+    }
+    // Write .yo-rc.json only when something changed, so that a re-run leaves it untouched.
     const stored = this.config.getAll();
-    const changed = Object.entries(resolved.texts).filter(([name, text]) => stored[name] !== text);
+    const changed = Object.entries(texts).filter(([name, text]) => stored[name] !== text);
     if (changed.length > 0) this.config.set(Object.fromEntries(changed));
+  }
+
+  /**
+   * Before anything is written, the generator that runs the show (the app, or a generator run alone) looks at
+   * every file about to be written (src/conflicts.ts): files still as it last wrote them are regenerated
+   * without a question; files the user changed go to Yeoman's prompt, and without a terminal they stop the
+   * run, named, unless --force or .yo-resolve decides them. The new fingerprints go to .yo-rc.json.
+   */
+  async conflicts(): Promise<void> {
+    await this.#userErrorsQuiet(() => {
+      if (this.options.composed === true) return;
+      const root = this.destinationRoot();
+      const stored: unknown = this.storesAnswers ? this.config.get(FINGERPRINTS) : undefined;
+      const remembered: Record<string, string> =
+        typeof stored === 'object' && stored !== null ? (stored as Record<string, string>) : {};
+      const pending = this.fs.store
+        .all()
+        .filter((file) => isFilePending(file) && file.contents !== null && !file.path.endsWith(STORED_FILE));
+      const changed: string[] = [];
+      const fingerprints: Record<string, string> = { ...remembered };
+      for (const file of pending) {
+        const contents = file.contents ?? Buffer.alloc(0);
+        const state = fileState(root, { path: file.path, contents }, remembered);
+        // Still as we wrote it: Yeoman's conflicter writes it without asking.
+        if (state === 'regenerated') (file as { conflicter?: string }).conflicter = 'force';
+        if (state === 'changed') changed.push(relativePath(root, file.path));
+        fingerprints[relativePath(root, file.path)] = fingerprint(contents);
+      }
+      const unattended = !this.#canAsk() && this.options.force !== true && this.options.dryRun !== true;
+      const conflicts = unsettledConflicts(root, changed, { useYoResolve: this.options.skipYoResolve !== true });
+      if (unattended && conflicts.length > 0) throw conflictError(conflicts);
+      if (this.storesAnswers && JSON.stringify(fingerprints) !== JSON.stringify(remembered)) {
+        this.config.set(FINGERPRINTS, fingerprints);
+      }
+    });
   }
 
   async #ask(prompt: Prompt): Promise<string> {
@@ -170,9 +252,7 @@ export abstract class DockerBestGenerator extends Generator<Record<string, unkno
     this.renderTemplate(this.templates.file(template), destination, context as Record<string, unknown>, {
       transformOptions: { includer: this.templates.includer },
     });
-    if (options.executable) {
-      const path = this.destinationPath(destination);
-      this.fs.write(path, this.fs.read(path) ?? '', { stat: { mode: 0o100755 } } as never);
-    }
+    const path = this.destinationPath(destination);
+    if (options.executable) this.fs.write(path, this.fs.read(path) ?? '', { stat: { mode: 0o100755 } } as never);
   }
 }

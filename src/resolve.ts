@@ -129,7 +129,10 @@ export const resolveAnswers = async (
     }
 
     // Not given: the default is the preset's, else what the project shows, else the built-in one.
-    const presetText = rawText(sources.preset?.values[name]);
+    const presetRaw = rawText(sources.preset?.values[name]);
+    const fallbackText = question.format(question.defaultValue(known, sources.facts));
+    const presetText =
+      presetRaw === undefined ? undefined : (question.fromPreset?.(presetRaw, fallbackText) ?? presetRaw);
     let defaultText: string;
     let defaultFrom: Prompt['defaultFrom'];
     if (presetText !== undefined && sources.preset) {
@@ -138,7 +141,7 @@ export const resolveAnswers = async (
       defaultText = question.format(parsed.value);
       defaultFrom = 'preset';
     } else {
-      defaultText = question.format(question.defaultValue(known, sources.facts));
+      defaultText = fallbackText;
       defaultFrom = question.detected?.(known, sources.facts) ? 'detected' : 'default';
     }
 

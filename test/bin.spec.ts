@@ -85,10 +85,10 @@ describe('the docker-best bin', () => {
     assert.match(compose, /127\.0\.0\.1:8000:8000/);
   });
 
-  it('a generator as first argument writes only its file', () => {
+  it('a generator as first argument writes only its file (and .yo-rc.json)', () => {
     const dir = project();
     const run = bin(dir, 'dockerignore');
     assert.equal(run.status, 0, run.stderr);
-    assert.deepEqual(readdirSync(dir).sort(), ['.dockerignore', 'app.py']);
+    assert.deepEqual(readdirSync(dir).sort(), ['.dockerignore', '.yo-rc.json', 'app.py']);
   });
 });

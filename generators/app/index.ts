@@ -2,15 +2,12 @@
  * docker-best (app) — the whole setup. It settles every answer once (asking in one sitting), stores them,
  * then composes the generators that write each file; they find their answers stored and ask nothing.
  */
+import type { BaseOptions } from 'yeoman-generator';
 import { ANSWER_NAMES } from '../../src/answers.js';
 import { DockerBestGenerator } from '../../src/generator.js';
-import type { BaseOptions } from 'yeoman-generator';
 
 /** The generators the app composes, in the order their files are written. */
 export const PARTS = ['dockerfile', 'dockerignore', 'build', 'compose', 'docs'] as const;
-
-/** Tells a part it runs under the app, which owns the run-wide features. */
-const COMPOSED: Record<string, unknown> = { composed: true };
 
 export default class AppGenerator extends DockerBestGenerator {
   constructor(args: string[], options: BaseOptions) {
@@ -18,9 +15,11 @@ export default class AppGenerator extends DockerBestGenerator {
   }
 
   async configuring(): Promise<void> {
+    // `composed` tells a part that the app owns the run-wide features (install, conflicts).
+    const options: Record<string, unknown> = { composed: true };
     for (const part of PARTS) {
       await this.composeWith(new URL(`../${part}/index.js`, import.meta.url).pathname, {
-        generatorOptions: COMPOSED,
+        generatorOptions: options,
       });
     }
   }

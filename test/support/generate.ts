@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import helpers, { type RunResult } from 'yeoman-test';
 
-export const GENERATOR_NAMES = ['app', 'dockerfile', 'dockerignore', 'build', 'compose', 'docs'] as const;
+export const GENERATOR_NAMES = ['app', 'dockerfile', 'dockerignore', 'build', 'compose', 'docs', 'team'] as const;
 export type GeneratorName = (typeof GENERATOR_NAMES)[number];
 
 /** The compiled generator module for `name` (tests run from dist/test/...). */
@@ -40,9 +40,17 @@ export interface GenerateInput {
   readonly onDir?: (dir: string) => void;
 }
 
+export interface AskedPrompt {
+  readonly name: string;
+  readonly message: string;
+  readonly default: unknown;
+}
+
 export interface Generated {
   readonly dir: string;
   readonly result: RunResult;
+  /** The questions asked, with their message and default, in order. */
+  readonly prompts: readonly AskedPrompt[];
   read(file: string): string;
   exists(file: string): boolean;
   mode(file: string): number;
@@ -65,6 +73,7 @@ export const generate = async (input: GenerateInput = {}): Promise<Generated> =>
   writeFiles(dir, input.files ?? (input.cwd === undefined ? SCRIPT_PROJECT : {}));
   input.onDir?.(dir);
   const force = input.force ?? true;
+  const prompts: AskedPrompt[] = [];
   const generatorOptions: Record<string, string | boolean> = { force, ...options };
   const result = await helpers
     .run(
@@ -79,10 +88,20 @@ export const generate = async (input: GenerateInput = {}): Promise<Generated> =>
     )
     .withOptions(generatorOptions)
     .withArguments(args)
-    .withAnswers(input.answers ?? {});
+    .withAnswers(input.answers ?? {})
+    .withAdapterOptions({
+      callback: (
+        answer: unknown,
+        { question }: { question: { name?: string; message?: unknown; default?: unknown } },
+      ) => {
+        prompts.push({ name: question.name ?? '', message: String(question.message), default: question.default });
+        return answer;
+      },
+    });
   return {
     dir,
     result,
+    prompts,
     read: (file) => readFileSync(join(dir, file), 'utf8'),
     exists: (file) => existsSync(join(dir, file)),
     mode: (file) => statSync(join(dir, file)).mode & 0o777,
