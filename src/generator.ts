@@ -11,6 +11,7 @@ import { checkOptionsEarly, complete, resolveAnswers, type Prompt, type ResolveM
 import { conflictError, fileState, fingerprint, relativePath, unsettledConflicts } from './conflicts.js';
 import { isUserError } from './errors.js';
 import { loadPreset, resolveTemplates, type Preset } from './team.js';
+import { renderText } from './render.js';
 import { TemplateSet } from './templates.js';
 import type { Answers } from './validate.js';
 
@@ -249,10 +250,11 @@ export abstract class DockerBestGenerator extends Generator<Record<string, unkno
     context: object,
     options: { executable?: boolean } = {},
   ): void {
-    this.renderTemplate(this.templates.file(template), destination, context as Record<string, unknown>, {
-      transformOptions: { includer: this.templates.includer },
-    });
-    const path = this.destinationPath(destination);
-    if (options.executable) this.fs.write(path, this.fs.read(path) ?? '', { stat: { mode: 0o100755 } } as never);
+    const text = renderText(this.templates, template, context);
+    this.fs.write(
+      this.destinationPath(destination),
+      text,
+      options.executable ? ({ stat: { mode: 0o100755 } } as never) : undefined,
+    );
   }
 }
