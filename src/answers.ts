@@ -33,8 +33,9 @@ import {
 export type AnswerName = keyof Answers;
 export type Known = Partial<Answers>;
 
-export interface Question<K extends AnswerName = AnswerName> {
-  readonly name: K;
+/** A question whose answer has type V. */
+interface QuestionSpec<V> {
+  readonly name: AnswerName;
   /** Prompt text. */
   readonly message: string;
   /** --help text. */
@@ -45,32 +46,22 @@ export interface Question<K extends AnswerName = AnswerName> {
   readonly choices?: (known: Known) => readonly string[];
   /** Whether the question applies at all, given earlier answers (e.g. healthpath only for http). */
   readonly applies?: (known: Known) => boolean;
-  readonly parse: (raw: string, known: Known) => Parsed<Answers[K]>;
-  readonly format: (value: Answers[K]) => string;
+  readonly parse: (raw: string, known: Known) => Parsed<V>;
+  readonly format: (value: V) => string;
   /** The default: what the project shows (detection), else the built-in default. */
-  readonly defaultValue: (known: Known, facts: ProjectFacts) => Answers[K];
+  readonly defaultValue: (known: Known, facts: ProjectFacts) => V;
   /** Whether the default came from the project (shown as "detected" in the prompt). */
   readonly detected?: (known: Known, facts: ProjectFacts) => boolean;
   /** Turn a preset's text into a value's text, given the default's text (e.g. a registry prefix for name). */
   readonly fromPreset?: (text: string, fallback: string) => string;
 }
 
+export type Question<K extends AnswerName> = QuestionSpec<Answers[K]> & { readonly name: K };
+
 type AnyQuestion = { [K in AnswerName]: Question<K> }[AnswerName];
 
 /** A question seen without its answer type, as the resolution loop handles them all alike. */
-export interface QuestionView {
-  readonly name: AnswerName;
-  readonly message: string;
-  readonly description: string;
-  readonly after: readonly AnswerName[];
-  readonly choices?: (known: Known) => readonly string[];
-  readonly applies?: (known: Known) => boolean;
-  readonly parse: (raw: string, known: Known) => Parsed<unknown>;
-  readonly format: (value: unknown) => string;
-  readonly defaultValue: (known: Known, facts: ProjectFacts) => unknown;
-  readonly detected?: (known: Known, facts: ProjectFacts) => boolean;
-  readonly fromPreset?: (text: string, fallback: string) => string;
-}
+export type QuestionView = QuestionSpec<unknown>;
 
 const need = <K extends AnswerName>(known: Known, key: K): Answers[K] => {
   const value = known[key];

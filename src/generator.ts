@@ -8,6 +8,7 @@ import Generator, { type BaseOptions } from 'yeoman-generator';
 import { QUESTIONS, withPrerequisites, type AnswerName } from './answers.js';
 import { detectProject, type ProjectFacts } from './detect.js';
 import { checkOptionsEarly, complete, resolveAnswers, type Prompt, type ResolveMode } from './resolve.js';
+import type { GeneratedFile } from './files.js';
 import { conflictError, fileState, fingerprint, relativePath, unsettledConflicts } from './conflicts.js';
 import { isUserError } from './errors.js';
 import { loadPreset, resolveTemplates, type Preset } from './team.js';
@@ -256,5 +257,22 @@ export abstract class DockerBestGenerator extends Generator<Record<string, unkno
       text,
       options.executable ? ({ stat: { mode: 0o100755 } } as never) : undefined,
     );
+  }
+}
+
+/** A generator that writes one file of the table in src/files.ts. */
+export abstract class FileGenerator extends DockerBestGenerator {
+  readonly #file: GeneratedFile;
+
+  constructor(args: string[], options: Options, file: GeneratedFile) {
+    super(args, options, file.needs);
+    this.#file = file;
+  }
+
+  writing(): void {
+    const file = this.#file;
+    this.render(file.template, file.destination, file.context(this.answers, this.facts), {
+      executable: file.executable,
+    });
   }
 }

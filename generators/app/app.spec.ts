@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ANSWER_NAMES } from '../../src/answers.js';
+import { ANSWER_NAMES, withPrerequisites } from '../../src/answers.js';
+import { FILE_NAMES, FILES as GENERATED } from '../../src/files.js';
 import { newestPython } from '../../src/catalogue.js';
-import { generate, type GeneratorName } from '../../test/support/generate.js';
+import { generate } from '../../test/support/generate.js';
 
 const FILES = ['Dockerfile', '.dockerignore', 'build.sh', 'compose.yaml', 'README.Docker.md'];
 
@@ -107,29 +108,9 @@ describe('docker-best (app)', () => {
   });
 
   describe('each generator alone', () => {
-    const NEEDS: Record<Exclude<GeneratorName, 'app' | 'team'>, string[]> = {
-      dockerfile: [
-        'stack',
-        'python',
-        'release',
-        'entry',
-        'port',
-        'health',
-        'healthpath',
-        'volumes',
-        'packages',
-        'buildpackages',
-        'uid',
-        'gid',
-        'env',
-        'name',
-      ],
-      dockerignore: [],
-      build: ['name'],
-      compose: ['stack', 'name', 'port', 'volumes'],
-      docs: ['stack', 'name', 'python', 'release', 'entry', 'port', 'health', 'healthpath', 'volumes', 'uid', 'gid'],
-    };
-    for (const [generator, needs] of Object.entries(NEEDS) as [Exclude<GeneratorName, 'app' | 'team'>, string[]][]) {
+    for (const generator of FILE_NAMES) {
+      // What a file needs, as src/files.ts declares it, with prerequisites; healthcmd does not apply to http.
+      const needs = withPrerequisites(GENERATED[generator].needs).filter((name) => name !== 'healthcmd');
       it(`${generator}: in a new project asks only what it needs and writes only its file`, async () => {
         const generated = await generate({ generator, answers: { port: '8000' } });
         const asked = generated.result.askedQuestions.map((question) => question.name).sort();

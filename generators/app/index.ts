@@ -4,10 +4,8 @@
  */
 import type { BaseOptions } from 'yeoman-generator';
 import { ANSWER_NAMES } from '../../src/answers.js';
+import { FILE_NAMES } from '../../src/files.js';
 import { DockerBestGenerator } from '../../src/generator.js';
-
-/** The generators the app composes, in the order their files are written. */
-export const PARTS = ['dockerfile', 'dockerignore', 'build', 'compose', 'docs'] as const;
 
 export default class AppGenerator extends DockerBestGenerator {
   constructor(args: string[], options: BaseOptions) {
@@ -17,7 +15,7 @@ export default class AppGenerator extends DockerBestGenerator {
   async configuring(): Promise<void> {
     // `composed` tells a part that the app owns the run-wide features (install, conflicts).
     const options: Record<string, unknown> = { composed: true };
-    for (const part of PARTS) {
+    for (const part of FILE_NAMES) {
       await this.composeWith(new URL(`../${part}/index.js`, import.meta.url).pathname, {
         generatorOptions: options,
       });

@@ -40,19 +40,18 @@ const git = (cwd: string, ...args: string[]): string => {
   return result.stdout.trim();
 };
 
+/** The environment build.sh runs in: the fake docker first on PATH, and no git repository above /tmp. */
+const buildEnv = (docker: { bin: string; log: string }, extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({
+  ...process.env,
+  PATH: `${docker.bin}:${process.env.PATH ?? ''}`,
+  FAKE_DOCKER_LOG: docker.log,
+  GIT_CEILING_DIRECTORIES: tmpdir(),
+  ...extra,
+});
+
 const runBuild = (dir: string, args: string[] = [], env: Record<string, string> = {}): Run => {
   const docker = fakeDocker();
-  const result = spawnSync('./build.sh', args, {
-    cwd: dir,
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      PATH: `${docker.bin}:${process.env.PATH ?? ''}`,
-      FAKE_DOCKER_LOG: docker.log,
-      GIT_CEILING_DIRECTORIES: tmpdir(),
-      ...env,
-    },
-  });
+  const result = spawnSync('./build.sh', args, { cwd: dir, encoding: 'utf8', env: buildEnv(docker, env) });
   let log = '';
   try {
     log = readFileSync(docker.log, 'utf8');
@@ -197,12 +196,7 @@ describe('docker-best:build', () => {
     const result = spawnSync(join(dir, 'build.sh'), [], {
       cwd: join(elsewhere, 'x'),
       encoding: 'utf8',
-      env: {
-        ...process.env,
-        PATH: `${docker.bin}:${process.env.PATH ?? ''}`,
-        FAKE_DOCKER_LOG: docker.log,
-        GIT_CEILING_DIRECTORIES: tmpdir(),
-      },
+      env: buildEnv(docker),
     });
     assert.equal(result.status, 0, result.stderr);
   });

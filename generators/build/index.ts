@@ -1,14 +1,10 @@
-/** docker-best:build — writes build.sh, executable. */
-import { BUILD_NEEDS, buildContext } from '../../src/context/build.js';
-import { DockerBestGenerator } from '../../src/generator.js';
+/** docker-best:build — writes build.sh, executable: BuildKit builds tagged with the git commit. */
 import type { BaseOptions } from 'yeoman-generator';
+import { FILES } from '../../src/files.js';
+import { FileGenerator } from '../../src/generator.js';
 
-export default class BuildGenerator extends DockerBestGenerator {
+export default class BuildGenerator extends FileGenerator {
   constructor(args: string[], options: BaseOptions) {
-    super(args, options, BUILD_NEEDS);
-  }
-
-  writing(): void {
-    this.render('build.sh', 'build.sh', buildContext(this.answers), { executable: true });
+    super(args, options, FILES.build);
   }
 }

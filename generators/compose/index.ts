@@ -1,14 +1,10 @@
-/** docker-best:compose — writes compose.yaml. */
-import { COMPOSE_NEEDS, composeContext } from '../../src/context/compose.js';
-import { DockerBestGenerator } from '../../src/generator.js';
+/** docker-best:compose — writes compose.yaml: the read-only, hardened service. */
 import type { BaseOptions } from 'yeoman-generator';
+import { FILES } from '../../src/files.js';
+import { FileGenerator } from '../../src/generator.js';
 
-export default class ComposeGenerator extends DockerBestGenerator {
+export default class ComposeGenerator extends FileGenerator {
   constructor(args: string[], options: BaseOptions) {
-    super(args, options, COMPOSE_NEEDS);
-  }
-
-  writing(): void {
-    this.render('compose.yaml', 'compose.yaml', composeContext(this.answers));
+    super(args, options, FILES.compose);
   }
 }

@@ -1,14 +1,10 @@
 /** docker-best:dockerfile — writes the multi-stage Dockerfile. */
-import { DOCKERFILE_NEEDS, dockerfileContext } from '../../src/context/dockerfile.js';
-import { DockerBestGenerator } from '../../src/generator.js';
 import type { BaseOptions } from 'yeoman-generator';
+import { FILES } from '../../src/files.js';
+import { FileGenerator } from '../../src/generator.js';
 
-export default class DockerfileGenerator extends DockerBestGenerator {
+export default class DockerfileGenerator extends FileGenerator {
   constructor(args: string[], options: BaseOptions) {
-    super(args, options, [...DOCKERFILE_NEEDS, 'name']);
-  }
-
-  writing(): void {
-    this.render('Dockerfile', 'Dockerfile', dockerfileContext(this.answers, this.facts, this.answers.name));
+    super(args, options, FILES.dockerfile);
   }
 }

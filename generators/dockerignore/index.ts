@@ -1,13 +1,10 @@
-/** docker-best:dockerignore — writes .dockerignore; it needs no answers. */
-import { DockerBestGenerator } from '../../src/generator.js';
+/** docker-best:dockerignore — writes .dockerignore. */
 import type { BaseOptions } from 'yeoman-generator';
+import { FILES } from '../../src/files.js';
+import { FileGenerator } from '../../src/generator.js';
 
-export default class DockerignoreGenerator extends DockerBestGenerator {
+export default class DockerignoreGenerator extends FileGenerator {
   constructor(args: string[], options: BaseOptions) {
-    super(args, options, []);
-  }
-
-  writing(): void {
-    this.render('dockerignore', '.dockerignore', {});
+    super(args, options, FILES.dockerignore);
   }
 }

@@ -1,14 +1,10 @@
-/** docker-best:docs — writes README.Docker.md. */
-import { DOCS_NEEDS, docsContext } from '../../src/context/docs.js';
-import { DockerBestGenerator } from '../../src/generator.js';
+/** docker-best:docs — writes README.Docker.md: the commands and the reasons. */
 import type { BaseOptions } from 'yeoman-generator';
+import { FILES } from '../../src/files.js';
+import { FileGenerator } from '../../src/generator.js';
 
-export default class DocsGenerator extends DockerBestGenerator {
+export default class DocsGenerator extends FileGenerator {
   constructor(args: string[], options: BaseOptions) {
-    super(args, options, DOCS_NEEDS);
-  }
-
-  writing(): void {
-    this.render('README.Docker.md', 'README.Docker.md', docsContext(this.answers));
+    super(args, options, FILES.docs);
   }
 }

@@ -2,30 +2,17 @@
  * Everything the Dockerfile template needs, decided here: base images, pins, package lists, the install
  * plan, user and permissions, exec forms. The template only lays it out.
  */
+import { ANSWER_NAMES } from '../answers.js';
 import { CATALOGUE_CHECKED, CONVERTER, PYTHON, osRelease } from '../catalogue.js';
 import type { ProjectFacts } from '../detect.js';
 import { STACKS } from '../stacks.js';
 import type { Answers, Entry } from '../validate.js';
 import { dockerfileString, execForm } from './quote.js';
 
-export const DOCKERFILE_NEEDS = [
-  'stack',
-  'python',
-  'release',
-  'entry',
-  'port',
-  'health',
-  'healthpath',
-  'healthcmd',
-  'volumes',
-  'packages',
-  'buildpackages',
-  'uid',
-  'gid',
-  'env',
-] as const satisfies readonly (keyof Answers)[];
+/** The Dockerfile depends on every answer. */
+export const DOCKERFILE_NEEDS = ANSWER_NAMES;
 
-export type DockerfileAnswers = Pick<Answers, (typeof DOCKERFILE_NEEDS)[number]>;
+export type DockerfileAnswers = Answers;
 
 export const VENV = '/opt/venv';
 export const APP_DIR = '/app';
@@ -141,11 +128,7 @@ const base = (family: 'debian' | 'alpine'): { image: string; releaseArg: string 
     ? { image: 'python:${PYTHON_VERSION}-slim-${DEBIAN_RELEASE}', releaseArg: 'DEBIAN_RELEASE' }
     : { image: 'python:${PYTHON_VERSION}-alpine${ALPINE_RELEASE}', releaseArg: 'ALPINE_RELEASE' };
 
-export const dockerfileContext = (
-  answers: DockerfileAnswers,
-  facts: InstallFacts,
-  title: string,
-): DockerfileContext => {
+export const dockerfileContext = (answers: DockerfileAnswers, facts: InstallFacts): DockerfileContext => {
   const traits = STACKS[answers.stack];
   const family = traits.family;
   const line = PYTHON[answers.python];
@@ -203,7 +186,7 @@ export const dockerfileContext = (
       healthcheck,
       entrypoint: execForm([family === 'debian' ? '/usr/bin/tini' : '/sbin/tini', '--']),
       cmd: execForm(command(answers.entry)),
-      title: dockerfileString(title),
+      title: dockerfileString(answers.name),
     },
     venv: VENV,
     appDir: APP_DIR,
