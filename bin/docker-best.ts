@@ -21,6 +21,9 @@ export const SUBGENERATORS: Readonly<Record<string, string>> = {
   team: 'a team template pack (templates, preset, package.json, README)',
 };
 
+/** File-system errors that are the machine's state, not a bug: reported in one line. */
+const FS_CODES = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT', 'EISDIR', 'ENOTDIR']);
+
 const main = async (argv: readonly string[]): Promise<void> => {
   const debug = argv.includes('--debug');
   const rest = argv.filter((arg) => arg !== '--debug');
@@ -71,8 +74,19 @@ const main = async (argv: readonly string[]): Promise<void> => {
   try {
     await command.parseAsync(['node', 'docker-best', ...generatorArgs]);
   } catch (error) {
+    const fsError = error as Partial<NodeJS.ErrnoException>;
     if (isUserError(error) && !debug) {
       process.stderr.write(`docker-best: ${error.message}\n`);
+    } else if (
+      !debug &&
+      typeof fsError.code === 'string' &&
+      typeof fsError.path === 'string' &&
+      FS_CODES.has(fsError.code)
+    ) {
+      // Writing failed part-way (disk full, permissions changed under us): one line, what and where.
+      process.stderr.write(
+        `docker-best: could not write ${fsError.path}: ${fsError.code} (${fsError.syscall ?? 'write'}); rerun with --debug for details\n`,
+      );
     } else {
       process.stderr.write(`docker-best: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     }

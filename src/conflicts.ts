@@ -8,8 +8,8 @@
  *   run stops before writing anything, naming the files, unless --force or .yo-resolve decides them.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
 import { UserError } from './errors.js';
 
 export interface PendingFile {
@@ -84,3 +84,31 @@ export const conflictError = (paths: readonly string[]): UserError =>
       'there is no terminal to ask: keep your version with a line "<file> skip" in .yo-resolve, ' +
       'overwrite with --force, or run in a terminal to see the diff and decide',
   );
+
+/** The first path that cannot be written (the file, or the nearest existing folder for a new one), with why. */
+export const unwritable = (paths: readonly string[]): { path: string; code: string } | undefined => {
+  for (const path of paths) {
+    let target = path;
+    while (!existsSync(target) && dirname(target) !== target) target = dirname(target);
+    try {
+      accessSync(target, constants.W_OK);
+    } catch (error) {
+      return { path: target, code: (error as NodeJS.ErrnoException).code ?? 'EACCES' };
+    }
+  }
+  return undefined;
+};
+
+const WHY: Readonly<Record<string, string>> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'the file system is read-only',
+};
+
+export const cannotWrite = (root: string, blocked: { path: string; code: string }): UserError => {
+  const where = relativePath(root, blocked.path) || root;
+  return new UserError(
+    `cannot write ${where === root ? `to ${root}` : `${where} in ${root}`}: ${WHY[blocked.code] ?? blocked.code} (${blocked.code}); ` +
+      'nothing was written: run where you may write, or fix the permissions',
+  );
+};

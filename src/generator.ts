@@ -9,7 +9,15 @@ import { QUESTIONS, withPrerequisites, type AnswerName } from './answers.js';
 import { detectProject, type ProjectFacts } from './detect.js';
 import { checkOptionsEarly, complete, resolveAnswers, type Prompt, type ResolveMode } from './resolve.js';
 import type { GeneratedFile } from './files.js';
-import { conflictError, fileState, fingerprint, relativePath, unsettledConflicts } from './conflicts.js';
+import {
+  cannotWrite,
+  conflictError,
+  fileState,
+  fingerprint,
+  relativePath,
+  unsettledConflicts,
+  unwritable,
+} from './conflicts.js';
 import { isUserError } from './errors.js';
 import { loadPreset, resolveTemplates, type Preset } from './team.js';
 import { renderText } from './render.js';
@@ -217,6 +225,10 @@ export abstract class DockerBestGenerator extends Generator<Record<string, unkno
         if (state === 'regenerated') (file as { conflicter?: string }).conflicter = 'force';
         if (state === 'changed') changed.push(relativePath(root, file.path));
         fingerprints[relativePath(root, file.path)] = fingerprint(contents);
+      }
+      if (this.options.dryRun !== true) {
+        const blocked = unwritable(pending.map((file) => file.path));
+        if (blocked !== undefined) throw cannotWrite(root, blocked);
       }
       const unattended = !this.#canAsk() && this.options.force !== true && this.options.dryRun !== true;
       const conflicts = unsettledConflicts(root, changed, { useYoResolve: this.options.skipYoResolve !== true });

@@ -7,6 +7,7 @@
  * command to a generated file. Templates escape as well, but validation is the first gate.
  */
 import { ALPINE, CATALOGUE_CHECKED, DEBIAN, PYTHON, pythonLines, releasesFor } from './catalogue.js';
+import { showValue } from './errors.js';
 import { STACK_NAMES, STACKS, isStack, type Stack } from './stacks.js';
 
 export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly rule: string };
@@ -215,11 +216,11 @@ export const parseVolumes = (raw: string): Parsed<readonly string[]> => {
     const path = item.replace(/\/+$/, '');
     if (path.length > 200 || !VOLUME_RE.test(path)) {
       return fail(
-        `'${item}' is not an absolute container path: use paths such as /home/app/data made of letters, digits and . _ - /, separated by commas, or none`,
+        `${showValue(item)} is not an absolute container path: use paths such as /home/app/data made of letters, digits and . _ - /, separated by commas, or none`,
       );
     }
     if (path.split('/').some((segment) => segment === '.' || segment === '..')) {
-      return fail(`'${item}' has . or .. in it: write the path plainly`);
+      return fail(`${showValue(item)} has . or .. in it: write the path plainly`);
     }
     if (
       RESERVED_PATHS.includes(path) ||
@@ -230,10 +231,10 @@ export const parseVolumes = (raw: string): Parsed<readonly string[]> => {
       path.startsWith('/opt/venv/')
     ) {
       return fail(
-        `'${item}' would hide or change the image's own files: choose a path of your own, such as /home/app/data`,
+        `${showValue(item)} would hide or change the image's own files: choose a path of your own, such as /home/app/data`,
       );
     }
-    if (volumes.includes(path)) return fail(`'${item}' is listed twice`);
+    if (volumes.includes(path)) return fail(`${showValue(item)} is listed twice`);
     volumes.push(path);
   }
   return ok(volumes);
@@ -265,11 +266,11 @@ export const parsePackages = (raw: string, known: { stack: Stack }): Parsed<read
     if (item.length > 120 || !pattern.test(item)) {
       return fail(
         family === 'debian'
-          ? `'${item}' is not a pinned Debian package: write name=version, e.g. libpq5=15.* (lowercase name; version of letters, digits and . + ~ - * :)`
-          : `'${item}' is not a pinned Alpine package: write name~=version, e.g. libpq~=17 (lowercase name; version of letters, digits and . _ + -)`,
+          ? `${showValue(item)} is not a pinned Debian package: write name=version, e.g. libpq5=15.* (lowercase name; version of letters, digits and . + ~ - * :)`
+          : `${showValue(item)} is not a pinned Alpine package: write name~=version, e.g. libpq~=17 (lowercase name; version of letters, digits and . _ + -)`,
       );
     }
-    if (packages.includes(item)) return fail(`'${item}' is listed twice`);
+    if (packages.includes(item)) return fail(`${showValue(item)} is listed twice`);
     packages.push(item);
   }
   return ok(packages);
@@ -303,7 +304,7 @@ export const parseEnv = (raw: string): Parsed<readonly EnvPair[]> => {
     const value = eq === -1 ? '' : item.slice(eq + 1);
     if (eq === -1 || key.length > 100 || !ENV_KEY_RE.test(key)) {
       return fail(
-        `'${item}' is not KEY=value: KEY is letters, digits and _ and does not start with a digit; pairs are separated by commas`,
+        `${showValue(item)} is not KEY=value: KEY is letters, digits and _ and does not start with a digit; pairs are separated by commas`,
       );
     }
     if (value.length > 200 || !ENV_VALUE_RE.test(value)) {

@@ -29,6 +29,16 @@ const volumeSlug = (segment: string): string =>
     .replace(/^[^a-z0-9]+/, '')
     .replace(/-+$/, '');
 
+/** Words YAML 1.1 (docker-compose 1.29 reads compose files with it) takes for booleans or null. */
+const YAML_WORDS = /^(?:y|yes|n|no|true|false|on|off|null)$/i;
+
+/**
+ * A name that stays a string key in YAML 1.1 and 1.2 and fits Compose's name rules: it starts with a letter
+ * and is no YAML word (`8` or `yes` would be read as a number or a boolean), else it gets a prefix.
+ */
+export const yamlSafeName = (slug: string, prefix: string): string =>
+  /^[a-z][a-z0-9_.-]*$/.test(slug) && !YAML_WORDS.test(slug) ? slug : `${prefix}-${slug}`;
+
 /**
  * A readable, unique volume name per path: its last segment, with parent segments added until unique.
  * `/home/app/data` -> `data`; `/srv/data` next to it -> `srv-data`.
@@ -40,7 +50,8 @@ export const volumeNames = (paths: readonly string[]): string[] => {
       .map(volumeSlug)
       .filter((part) => part !== ''),
   );
-  const nameOf = (index: number, take: number): string => (parts[index] ?? []).slice(-take).join('-') || 'data';
+  const nameOf = (index: number, take: number): string =>
+    yamlSafeName((parts[index] ?? []).slice(-take).join('-') || 'data', 'vol');
   const used = new Set<string>();
   return parts.map((segments, index) => {
     let take = 1;
@@ -54,8 +65,8 @@ export const volumeNames = (paths: readonly string[]): string[] => {
   });
 };
 
-/** Compose service names allow [a-zA-Z0-9._-]; the image basename already fits. */
-export const serviceName = (name: string): string => imageBasename(name);
+/** The service is named after the image's last path component, as a safe YAML key. */
+export const serviceName = (name: string): string => yamlSafeName(imageBasename(name), 'app');
 
 export const composeContext = (answers: ComposeAnswers): ComposeContext => {
   const names = volumeNames(answers.volumes);

@@ -36,6 +36,8 @@ export interface GenerateInput {
    * identical files are left alone and changed ones are asked about (answered by `answers`).
    */
   readonly force?: boolean;
+  /** Called for each question asked, before it is answered; throwing there simulates Ctrl-C at the prompt. */
+  readonly onPrompt?: (name: string) => void;
   /** Called with the folder before the run, e.g. to inspect it after a failed run. */
   readonly onDir?: (dir: string) => void;
 }
@@ -95,6 +97,7 @@ export const generate = async (input: GenerateInput = {}): Promise<Generated> =>
         { question }: { question: { name?: string; message?: unknown; default?: unknown } },
       ) => {
         prompts.push({ name: question.name ?? '', message: String(question.message), default: question.default });
+        input.onPrompt?.(question.name ?? '');
         return answer;
       },
     });
