@@ -59,10 +59,33 @@ describe('docker-best:compose', () => {
   });
 
   it('limits memory and processes and restarts a service unless stopped', async () => {
-    const { service } = await composeFor({});
+    const { service } = await composeFor({ port: '8000' });
     assert.equal(service.mem_limit, COMPOSE_LIMITS.memory);
     assert.equal(service.pids_limit, COMPOSE_LIMITS.pids);
     assert.equal(service.restart, 'unless-stopped');
+  });
+
+  it('restarts a worker (a healthcheck command, no port) unless stopped', async () => {
+    const { service } = await composeFor({ port: 'none', health: 'cmd', healthcmd: 'python -m worker.alive' });
+    assert.equal(service.restart, 'unless-stopped');
+  });
+
+  it('runs a batch script (no port, no healthcheck) once', async () => {
+    const { service } = await composeFor({ port: 'none', health: 'none' });
+    assert.equal(service.restart, 'no');
+  });
+
+  it('keeps the service and volume names strings in YAML 1.1, which docker-compose 1.29 reads', async () => {
+    const generated = await generate({
+      generator: 'compose',
+      options: { defaults: true, name: 'acme/e0', volumes: '/srv/yes,/srv/8' },
+    });
+    const compose = parse(generated.read('compose.yaml'), { version: '1.1', mapAsMap: true }) as Map<
+      unknown,
+      Map<unknown, unknown>
+    >;
+    assert.deepEqual([...(compose.get('services')?.keys() ?? [])], ['e0']);
+    assert.deepEqual([...(compose.get('volumes')?.keys() ?? [])], ['vol-yes', 'vol-8']);
   });
 
   it('runs a notebook job once: no restart policy that would start it again', async () => {

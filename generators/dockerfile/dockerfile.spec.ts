@@ -114,15 +114,10 @@ describe('docker-best:dockerfile', () => {
       it('creates the user and its volume directory owned by it', () => {
         const user = runs(dockerfile, 'runtime').find((run) => run.includes('10001') && run.includes('chown'));
         assert.ok(user, 'a RUN creates the user');
+        assert.match(user, STACKS[stack].family === 'debian' ? /groupadd --gid 10001 app/ : /addgroup -S -g 10001 app/);
         assert.match(
           user,
-          STACKS[stack].family === 'debian' ? /groupadd --system --gid 10001 app/ : /addgroup -S -g 10001 app/,
-        );
-        assert.match(
-          user,
-          STACKS[stack].family === 'debian'
-            ? /useradd --system --no-log-init --uid 10001/
-            : /adduser -S -D -H -u 10001/,
+          STACKS[stack].family === 'debian' ? /useradd --no-log-init --uid 10001/ : /adduser -S -D -H -u 10001/,
         );
         assert.match(user, /mkdir -p \/home\/app \/home\/app\/data/);
         assert.match(user, /chown 10001:10001 \/home\/app \/home\/app\/data/);

@@ -35,8 +35,15 @@ describe('docker-best:dockerignore', () => {
     for (const pattern of ['.vscode', '.idea', '*.swp', '.DS_Store']) assert.ok(ignored.includes(pattern), pattern);
   });
 
-  it('keeps the Docker files and the build script out, so editing them does not invalidate the source layers', () => {
-    for (const pattern of ['Dockerfile', '.dockerignore', 'compose.yaml', 'build.sh', 'README.Docker.md']) {
+  it('keeps the Docker files, the build script and the generator state out, so editing them does not invalidate the source layers', () => {
+    for (const pattern of [
+      'Dockerfile',
+      '.dockerignore',
+      'compose.yaml',
+      'build.sh',
+      'README.Docker.md',
+      '.yo-rc.json',
+    ]) {
       assert.ok(ignored.includes(pattern), pattern);
     }
   });

@@ -8,17 +8,25 @@ import { STACKS } from '../stacks.js';
 import { imageBasename, type Answers } from '../validate.js';
 import { yamlSingleQuoted, yamlString } from './quote.js';
 
-export const COMPOSE_NEEDS = ['stack', 'name', 'port', 'volumes'] as const satisfies readonly (keyof Answers)[];
+export const COMPOSE_NEEDS = [
+  'stack',
+  'name',
+  'port',
+  'health',
+  'volumes',
+] as const satisfies readonly (keyof Answers)[];
 export type ComposeAnswers = Pick<Answers, (typeof COMPOSE_NEEDS)[number]>;
 
 export interface ComposeContext {
+  /** Quoted service name: a key that stays a string in every YAML version. */
   readonly service: string;
   /** Quoted image reference; the tag comes from $TAG, as printed by build.sh. */
   readonly image: string;
   readonly ports: readonly string[];
-  readonly volumes: readonly { readonly name: string; readonly path: string; readonly mount: string }[];
+  /** `key` is the quoted top-level volume name; `mount` the service's entry (dclint wants it unquoted). */
+  readonly volumes: readonly { readonly key: string; readonly path: string; readonly mount: string }[];
   readonly limits: typeof COMPOSE_LIMITS;
-  /** Quoted restart policy: a batch job runs once; a service or worker comes back. */
+  /** Quoted restart policy: a batch job runs once; a service or a worker comes back. */
   readonly restart: string;
 }
 
@@ -68,20 +76,25 @@ export const volumeNames = (paths: readonly string[]): string[] => {
 /** The service is named after the image's last path component, as a safe YAML key. */
 export const serviceName = (name: string): string => yamlSafeName(imageBasename(name), 'app');
 
+/** A job that runs to its end, as opposed to a service (a port) or a worker (a healthcheck). */
+export const isBatchJob = (answers: Pick<Answers, 'stack' | 'port' | 'health'>): boolean =>
+  STACKS[answers.stack].notebook || (answers.port === null && answers.health === 'none');
+
 export const composeContext = (answers: ComposeAnswers): ComposeContext => {
   const names = volumeNames(answers.volumes);
   return {
-    service: serviceName(answers.name),
+    service: yamlString(serviceName(answers.name)),
     image: yamlString(`${answers.name}:\${TAG:-latest}`),
     // Quoted, in single quotes: the style dclint's require-quotes-in-ports rule asks for.
     ports: answers.port === null ? [] : [yamlSingleQuoted(`127.0.0.1:${answers.port}:${answers.port}`)],
     volumes: answers.volumes.map((path, index) => {
       const name = names[index] ?? `data-${index}`;
       // Validated names and paths need no quotes; dclint asks for none in volume entries.
-      return { name, path, mount: `${name}:${path}` };
+      return { key: yamlString(name), path, mount: `${name}:${path}` };
     }),
     limits: COMPOSE_LIMITS,
-    // "no" is quoted: unquoted, YAML 1.1 (docker-compose 1.29) reads it as false.
-    restart: yamlString(STACKS[answers.stack].notebook ? 'no' : 'unless-stopped'),
+    // A notebook, or a script with no port and no healthcheck, is a job that runs once. "no" is quoted:
+    // unquoted, YAML 1.1 (docker-compose 1.29) reads it as false.
+    restart: yamlString(isBatchJob(answers) ? 'no' : 'unless-stopped'),
   };
 };
