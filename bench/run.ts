@@ -53,8 +53,13 @@ const repeat = async (times: number, measure: (index: number) => Promise<number>
 
 const seconds = (ms: number): string => (ms < 1000 ? `${(ms / 1000).toFixed(3)} s` : `${(ms / 1000).toFixed(2)} s`);
 const showTiming = (value: Timing): string => `${seconds(value.median)} (${seconds(value.min)}–${seconds(value.max)})`;
-const megabytes = (bytes: number): string => `${(bytes / 1e6).toFixed(1)} MB`;
-const ratio = (ours: number, baseline: number): string => (baseline === 0 ? 'n/a' : `${(ours / baseline).toFixed(2)}×`);
+const megabytes = (bytes: number): string =>
+  bytes < 1e6 ? `${(bytes / 1e3).toFixed(1)} kB` : `${(bytes / 1e6).toFixed(1)} MB`;
+const ratio = (ours: number, baseline: number): string => {
+  if (baseline === 0) return 'n/a';
+  const value = ours / baseline;
+  return `${value >= 0.1 ? value.toFixed(2) : value.toPrecision(2)}×`;
+};
 
 const log = (line: string): void => {
   process.stderr.write(`bench: ${line}\n`);

@@ -25,9 +25,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DockerfileParser } from 'dockerfile-ast';
 import { parse as parseYaml } from 'yaml';
 import { CONVERTER, DEBIAN, PYTHON } from '../../src/catalogue.js';
+import { byKeyword, parseDockerfile, runText } from './dockerfile.js';
 
 /** Set to 1 to skip the engine suites explicitly (contributors without Docker). */
 export const SKIP_VARIABLE = 'DOCKER_BEST_SKIP_ENGINE';
@@ -332,29 +332,18 @@ export interface DockerfileFacts {
 }
 
 export const readDockerfile = (text: string): DockerfileFacts => {
-  const dockerfile = DockerfileParser.parse(text);
-  const args = new Map<string, string>();
-  for (const arg of dockerfile.getInitialARGs()) {
-    const property = arg.getProperty();
-    if (property) args.set(property.getName(), property.getValue() ?? '');
-  }
-  const froms = dockerfile.getFROMs();
-  const final = froms[froms.length - 1];
-  const base = (final?.getImage() ?? '').replace(
-    /\$\{?([A-Za-z_]\w*)\}?/g,
-    (all, name: string) => args.get(name) ?? all,
-  );
-  const users = dockerfile.getInstructions().filter((instruction) => instruction.getKeyword() === 'USER');
-  const user = users[users.length - 1]?.getArgumentsContent() ?? '';
-  const ids = /^(\d+):(\d+)$/.exec(user.trim());
+  const dockerfile = parseDockerfile(text);
+  const users = byKeyword(dockerfile, 'USER');
+  const user = users.length === 0 ? '' : runText(users[users.length - 1]!);
+  const ids = /^(\d+):(\d+)$/.exec(user);
   if (!ids) throw new Error(`the Dockerfile's final USER is ${JSON.stringify(user)}, not a numeric uid:gid`);
-  const workdirs = dockerfile.getInstructions().filter((instruction) => instruction.getKeyword() === 'WORKDIR');
+  const workdirs = byKeyword(dockerfile.final, 'WORKDIR');
   return {
     uid: Number(ids[1]),
     gid: Number(ids[2]),
-    base,
-    stages: froms.map((from) => from.getBuildStage() ?? ''),
-    workdir: workdirs[workdirs.length - 1]?.getArgumentsContent()?.trim() ?? '/',
+    base: dockerfile.final.image,
+    stages: dockerfile.stages.map((stage) => stage.name ?? ''),
+    workdir: workdirs.length === 0 ? '/' : runText(workdirs[workdirs.length - 1]!),
   };
 };
 
