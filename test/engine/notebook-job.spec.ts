@@ -217,4 +217,29 @@ describe('engine: the notebook job example on jupyter', function () {
     assert.ok(Math.abs(tagged - before.getTime()) < 10 * 60_000, `${timeTag} is not the build time (UTC)`);
     assert.match(outside.result.stderr, /not in a git repository/);
   });
+
+  it('a notebook that still uses IPython magics fails the build with a message naming it', async function () {
+    const copy = EngineProject.copyWithoutGit(project());
+    copies.push(copy);
+    const notebook = JSON.parse(copy.read('report.ipynb')) as { cells: unknown[] };
+    notebook.cells.push({
+      cell_type: 'code',
+      execution_count: null,
+      id: 'magic',
+      metadata: {},
+      outputs: [],
+      source: ['%time total = sum(range(10))\n', '!ls data'],
+    });
+    copy.write('report.ipynb', JSON.stringify(notebook, null, 1));
+    const failure = await copy.build('magic').then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    assert.ok(failure instanceof Error, 'the build must fail');
+    assert.match(
+      failure.message,
+      /error: report\.ipynb uses IPython magics or shell escapes \(get_ipython above\): write them as plain Python/,
+    );
+    assert.match(failure.message, /get_ipython\(\)\.run_line_magic\('time'/);
+  });
 });
