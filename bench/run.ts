@@ -24,7 +24,7 @@ import {
 } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { CATALOGUE_CHECKED, CONVERTER, DEBIAN, PYTHON, newestPython } from '../src/catalogue.js';
+import { CATALOGUE_CHECKED, CONVERTER, DEBIAN, PYTHON, newestPython, pythonImage } from '../src/catalogue.js';
 import { docker, ensureEngine, ensureStandins, must, REPO, sleep, type RunResult } from '../test/support/engine.js';
 
 const RUNS = Math.max(5, Number(process.env.BENCH_RUNS ?? 5));
@@ -115,7 +115,7 @@ const pythonBase = (): string => {
   const line = PYTHON[newestPython()];
   const [release] = Object.keys(DEBIAN);
   if (!line || release === undefined) throw new Error('empty catalogue');
-  return `python:${line.version}-slim-${release}`;
+  return pythonImage('debian', line.version, release);
 };
 
 /** A copy of the example with what real projects carry besides their code. */

@@ -79,5 +79,12 @@ export const releasesFor = (family: OsFamily, line: string): readonly string[] =
   return family === 'debian' ? entry.debian : entry.alpine;
 };
 
+/**
+ * The official image for a Python version on a release: `python:3.15.0-slim-trixie`, `python:3.15.0-alpine3.24`.
+ * The Dockerfile passes ARG references (`${PYTHON_VERSION}`) for the parts it pins in ARGs.
+ */
+export const pythonImage = (family: OsFamily, version: string, release: string): string =>
+  family === 'debian' ? `python:${version}-slim-${release}` : `python:${version}-alpine${release}`;
+
 export const osRelease = (family: OsFamily, release: string): OsRelease | undefined =>
   family === 'debian' ? DEBIAN[release] : ALPINE[release];

@@ -3,7 +3,7 @@
  * plan, user and permissions, exec forms. The template only lays it out.
  */
 import { ANSWER_NAMES } from '../answers.js';
-import { CATALOGUE_CHECKED, CONVERTER, PYTHON, osRelease } from '../catalogue.js';
+import { CATALOGUE_CHECKED, CONVERTER, PYTHON, osRelease, pythonImage } from '../catalogue.js';
 import type { ProjectFacts } from '../detect.js';
 import { STACKS } from '../stacks.js';
 import type { Answers, Entry } from '../validate.js';
@@ -123,18 +123,14 @@ export const httpProbe = (port: number, path: string): string[] => {
   return ['python', '-c', `import urllib.request; urllib.request.urlopen('${url}', timeout=4)`];
 };
 
-const base = (family: 'debian' | 'alpine'): { image: string; releaseArg: string } =>
-  family === 'debian'
-    ? { image: 'python:${PYTHON_VERSION}-slim-${DEBIAN_RELEASE}', releaseArg: 'DEBIAN_RELEASE' }
-    : { image: 'python:${PYTHON_VERSION}-alpine${ALPINE_RELEASE}', releaseArg: 'ALPINE_RELEASE' };
-
 export const dockerfileContext = (answers: DockerfileAnswers, facts: InstallFacts): DockerfileContext => {
   const traits = STACKS[answers.stack];
   const family = traits.family;
   const line = PYTHON[answers.python];
   const release = osRelease(family, answers.release);
   if (!line || !release) throw new Error(`internal: ${answers.python}/${answers.release} is not in the catalogue`);
-  const { image, releaseArg } = base(family);
+  const releaseArg = family === 'debian' ? 'DEBIAN_RELEASE' : 'ALPINE_RELEASE';
+  const image = pythonImage(family, '${PYTHON_VERSION}', `\${${releaseArg}}`);
   const tini = family === 'debian' ? `tini=${release.tini}` : `tini~=${release.tini}`;
 
   const args = [

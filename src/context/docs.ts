@@ -1,5 +1,5 @@
 /** README.Docker.md: the commands for this project and why each choice was made. */
-import { CONVERTER, PYTHON, osRelease } from '../catalogue.js';
+import { CONVERTER, PYTHON, osRelease, pythonImage } from '../catalogue.js';
 import { STACKS } from '../stacks.js';
 import type { Answers } from '../validate.js';
 import { serviceName, volumeNames } from './compose.js';
@@ -38,10 +38,7 @@ export interface DocsContext {
 export const docsContext = (answers: DocsAnswers): DocsContext => {
   const traits = STACKS[answers.stack];
   const version = PYTHON[answers.python]?.version ?? answers.python;
-  const base =
-    traits.family === 'debian'
-      ? `python:${version}-slim-${answers.release}`
-      : `python:${version}-alpine${answers.release}`;
+  const base = pythonImage(traits.family, version, answers.release);
   const names = volumeNames(answers.volumes);
   return {
     name: answers.name,

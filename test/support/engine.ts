@@ -26,7 +26,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
-import { CONVERTER, DEBIAN, PYTHON } from '../../src/catalogue.js';
+import { CONVERTER, DEBIAN, PYTHON, pythonImage } from '../../src/catalogue.js';
 import { byKeyword, parseDockerfile, runText } from './dockerfile.js';
 
 /** Set to 1 to skip the engine suites explicitly (contributors without Docker). */
@@ -195,7 +195,7 @@ export const standinPlan = (): StandinPlan[] => {
   for (const line of Object.values(PYTHON)) {
     for (const release of line.debian) {
       const images = byRelease.get(release) ?? [];
-      images.push(`python:${line.version}-slim-${release}`);
+      images.push(pythonImage('debian', line.version, release));
       byRelease.set(release, images);
     }
   }
