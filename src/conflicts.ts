@@ -17,8 +17,11 @@ export interface PendingFile {
   readonly contents: Buffer;
 }
 
-/** `.yo-resolve` in `root`: `pattern [action]` lines (action defaults to skip), `#` comments. */
-export const readYoResolve = (root: string): { pattern: RegExp; action: string }[] => {
+/**
+ * The patterns of `.yo-resolve` in `root` (`pattern [action]` lines, `#` comments). Any entry settles a file:
+ * Yeoman's conflicter then applies its action, so an unattended run has nothing to ask.
+ */
+export const readYoResolve = (root: string): RegExp[] => {
   const file = join(root, '.yo-resolve');
   if (!existsSync(file)) return [];
   return readFileSync(file, 'utf8')
@@ -26,8 +29,8 @@ export const readYoResolve = (root: string): { pattern: RegExp; action: string }
     .map((line) => (line.split('#')[0] ?? '').trim())
     .filter((line) => line !== '')
     .map((line) => {
-      const [glob = '', action = 'skip'] = line.split(/[\s=]+/);
-      return { pattern: globToRegExp(glob), action };
+      const [glob = ''] = line.split(/[\s=]+/);
+      return globToRegExp(glob);
     });
 };
 
@@ -75,7 +78,7 @@ export const unsettledConflicts = (
   options: { readonly useYoResolve: boolean },
 ): string[] => {
   const rules = options.useYoResolve ? readYoResolve(root) : [];
-  return changed.filter((path) => !rules.some((rule) => rule.pattern.test(path)));
+  return changed.filter((path) => !rules.some((rule) => rule.test(path)));
 };
 
 export const conflictError = (paths: readonly string[]): UserError =>

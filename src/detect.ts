@@ -23,8 +23,6 @@ export interface ProjectFacts {
   /** A requirements.txt at the top: dependencies install from it. */
   readonly requirements: boolean;
   readonly pyproject?: Pyproject;
-  /** Files next to pyproject.toml that its build backend reads (README, LICENSE). */
-  readonly pyprojectFiles: readonly string[];
 }
 
 const SKIP_DIRS = new Set([
@@ -156,10 +154,6 @@ export const detectProject = (root: string): ProjectFacts => {
   const entry = findEntry(root, files, pyproject);
   const port = findPort(portSources(root, files, entry));
   const requirements = existsSync(join(root, 'requirements.txt'));
-  const pyprojectFiles =
-    pyproject === undefined
-      ? []
-      : files.filter((file) => /^(README|LICENSE|LICENCE|COPYING|NOTICE|AUTHORS)(\.[A-Za-z]+)?$/i.test(file));
   return {
     folderName: basename(root),
     ...(pyproject?.name !== undefined ? { projectName: pyproject.name } : {}),
@@ -169,6 +163,5 @@ export const detectProject = (root: string): ProjectFacts => {
     ...(port !== undefined ? { port } : {}),
     requirements,
     ...(pyproject !== undefined ? { pyproject } : {}),
-    pyprojectFiles,
   };
 };

@@ -9,7 +9,6 @@ const FACTS: ProjectFacts = {
   entry: 'main.py',
   port: 5000,
   requirements: true,
-  pyprojectFiles: [],
 };
 
 const sources = (over: Partial<AnswerSources> = {}): AnswerSources => ({

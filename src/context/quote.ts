@@ -18,9 +18,3 @@ export const yamlString = (value: string): string => JSON.stringify(value);
 
 /** A YAML single-quoted scalar: a quote is doubled, no newline possible. */
 export const yamlSingleQuoted = (value: string): string => `'${value.replace(/[\r\n]/g, ' ').replace(/'/g, "''")}'`;
-
-/** Inline code in Markdown: backticks are doubled around values that contain one. */
-export const markdownCode = (value: string): string => {
-  const fence = value.includes('`') ? '``' : '`';
-  return `${fence}${value}${fence}`;
-};

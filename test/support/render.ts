@@ -17,7 +17,6 @@ export const PROJECT_FACTS: ProjectFacts = {
   notebooks: ['report.ipynb'],
   entry: 'app.py',
   requirements: true,
-  pyprojectFiles: [],
 };
 
 /** Files that make a folder look like PROJECT_FACTS (but for its name). */
