@@ -25,7 +25,7 @@ import {
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { CATALOGUE_CHECKED, CONVERTER, DEBIAN, PYTHON, newestPython, pythonImage } from '../src/catalogue.js';
-import { docker, ensureEngine, ensureStandins, must, REPO, sleep, type RunResult } from '../test/support/engine.js';
+import { docker, ensureEngine, ensureStandins, must, REPO, sleep, type RunResult } from '../tools/engine/harness.js';
 
 const RUNS = Math.max(5, Number(process.env.BENCH_RUNS ?? 5));
 const WORK = join(REPO, 'bench', '.work');

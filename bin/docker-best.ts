@@ -63,11 +63,10 @@ const main = async (argv: readonly string[]): Promise<void> => {
   }
 
   command.action(async function (this: typeof command) {
-    const { env: envOption, ...options } = this.opts<Record<string, unknown>>();
+    // Yeoman reserves options.env for the Environment: the generator reads --env itself (src/yeoman.ts).
+    const options = this.opts<Record<string, unknown>>();
+    delete options.env;
     const generator = await meta.instantiate(this.args, options);
-    // Yeoman reserves options.env for the Environment: the --env answer is handed over after construction.
-    if (typeof envOption === 'string')
-      (generator as unknown as { options: Record<string, unknown> }).options.env = envOption;
     await env.runGenerator(generator);
   });
 

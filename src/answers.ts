@@ -11,7 +11,6 @@ import {
   formatEntry,
   formatEnv,
   formatList,
-  HEALTH_KINDS,
   parseEntry,
   parseEnv,
   parseHealth,
@@ -26,9 +25,8 @@ import {
   parseStack,
   parseVolumes,
   sanitiseName,
-  type Answers,
-  type Parsed,
 } from './validate.js';
+import { HEALTH_KINDS, type Answers, type Parsed } from './model.js';
 
 export type AnswerName = keyof Answers;
 export type Known = Partial<Answers>;

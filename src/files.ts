@@ -9,7 +9,7 @@ import { COMPOSE_NEEDS, composeContext } from './context/compose.js';
 import { DOCKERFILE_NEEDS, dockerfileContext } from './context/dockerfile.js';
 import { DOCS_NEEDS, docsContext } from './context/docs.js';
 import type { ProjectFacts } from './detect.js';
-import type { Answers } from './validate.js';
+import type { Answers } from './model.js';
 
 export interface GeneratedFile {
   /** Template path under templates/ (without .ejs). */

@@ -18,11 +18,10 @@ import {
   unsettledConflicts,
   unwritable,
 } from './conflicts.js';
-import { isUserError } from './errors.js';
-import { loadPreset, resolveTemplates, type Preset } from './team.js';
-import { renderText } from './render.js';
-import { TemplateSet } from './templates.js';
-import type { Answers } from './validate.js';
+import { loadPreset, resolveTemplates, type Preset } from './preset.js';
+import { renderText, TemplateSet } from './templates.js';
+import { canAsk, QuietUserErrors, userEnvAnswer } from './yeoman.js';
+import type { Answers } from './model.js';
 
 export const STORED_FILE = '.yo-rc.json';
 
@@ -45,26 +44,6 @@ const TEAM_KEYS = ['templates', 'preset'] as const;
 
 type Options = BaseOptions & Record<string, unknown>;
 
-/** The value of the last `--env VALUE` or `--env=VALUE` in `argv`, before any `--`. */
-export const envArgument = (argv: readonly string[]): string | undefined => {
-  let value: string | undefined;
-  for (let index = 0; index < argv.length; index += 1) {
-    const arg = argv[index] ?? '';
-    if (arg === '--') break;
-    if (arg === '--env' && index + 1 < argv.length) {
-      index += 1;
-      value = argv[index];
-    } else if (arg.startsWith('--env=')) {
-      value = arg.slice('--env='.length);
-    }
-  }
-  return value;
-};
-
-interface TerminalLike {
-  readonly actualAdapter?: { readonly stdin?: { readonly isTTY?: boolean } };
-}
-
 export abstract class DockerBestGenerator extends Generator<Record<string, unknown>, Options> {
   /** The answers this generator needs; their prerequisites are added. */
   protected readonly needs: readonly AnswerName[];
@@ -74,6 +53,7 @@ export abstract class DockerBestGenerator extends Generator<Record<string, unkno
   /** Whether settled answers are stored in the project's .yo-rc.json (the team generator only reads them). */
   protected storesAnswers = true;
   #preset: Preset | undefined;
+  readonly #quiet = new QuietUserErrors();
 
   constructor(args: string[], options: Options, needs: readonly AnswerName[]) {
     super(args, options, {
@@ -91,46 +71,10 @@ export abstract class DockerBestGenerator extends Generator<Record<string, unkno
     }
     for (const option of COMMON_OPTIONS)
       this.option(option.name, { type: option.type, description: option.description });
-    this.#filterTaskErrorLog();
-  }
-
-  /**
-   * Yeoman logs "An error occured while running <task>" before passing a task's error on. For an error the
-   * user can fix, the one-line message is enough; the line is dropped for those only.
-   */
-  #quietUserError = false;
-
-  async #userErrorsQuiet(task: () => Promise<void> | void): Promise<void> {
-    try {
-      await task();
-    } catch (error) {
-      if (isUserError(error)) this.#quietUserError = true;
-      throw error;
+    if ((this as { log?: unknown }).log !== undefined) {
+      // Absent when instantiated for --help only.
+      (this as { log: unknown }).log = this.#quiet.wrap(this.log);
     }
-  }
-
-  #filterTaskErrorLog(): void {
-    const log: unknown = this.log;
-    if (log === undefined) return; // instantiated for --help only
-    (this as { log: unknown }).log = new Proxy(this.log, {
-      get: (target, property, receiver) => {
-        if (property !== 'error') return Reflect.get(target, property, receiver) as unknown;
-        return (...args: unknown[]) => {
-          if (this.#quietUserError && String(args[0]).startsWith('An error occured while running')) {
-            this.#quietUserError = false;
-            return receiver as unknown;
-          }
-          return (target.error as (...rest: unknown[]) => unknown)(...args);
-        };
-      },
-    });
-  }
-
-  /** Whether questions can be asked: a terminal, or a test adapter that answers them. */
-  #canAsk(): boolean {
-    const adapter = this.env.adapter as unknown as TerminalLike;
-    const stdin = adapter.actualAdapter?.stdin;
-    return stdin === undefined || stdin.isTTY === true;
   }
 
   #sources(): Parameters<typeof resolveAnswers>[1] {
@@ -151,21 +95,11 @@ export abstract class DockerBestGenerator extends Generator<Record<string, unkno
     return typeof stored === 'string' && stored !== '' ? stored : undefined;
   }
 
-  /**
-   * Yeoman reserves options.env for its Environment: what reaches this.options.env is never the user's answer
-   * (yo, the bin and composeWith drop it; option parsing even turns the Environment into a string). The --env
-   * answer is read from the generator's arguments or the command line instead.
-   */
-  #takeEnvArgument(): void {
-    const env =
-      envArgument(this._args) ?? (this.options.composed === true ? undefined : envArgument(process.argv.slice(2)));
+  async initializing(): Promise<void> {
+    const env = userEnvAnswer(this._args, this.options.composed === true);
     if (env === undefined) delete this.options.env;
     else (this.options as Record<string, unknown>).env = env;
-  }
-
-  async initializing(): Promise<void> {
-    this.#takeEnvArgument();
-    await this.#userErrorsQuiet(() => {
+    await this.#quiet.run(() => {
       const root = this.destinationRoot();
       this.facts = detectProject(root);
       const preset = this.#teamSetting('preset');
@@ -178,13 +112,13 @@ export abstract class DockerBestGenerator extends Generator<Record<string, unkno
   }
 
   async prompting(): Promise<void> {
-    await this.#userErrorsQuiet(() => this.#settleAnswers());
+    await this.#quiet.run(() => this.#settleAnswers());
   }
 
   async #settleAnswers(): Promise<void> {
     const mode: ResolveMode = {
       takeDefaults: this.options.defaults === true,
-      ...(this.#canAsk() ? { ask: (prompt: Prompt) => this.#ask(prompt) } : {}),
+      ...(canAsk(this.env.adapter) ? { ask: (prompt: Prompt) => this.#ask(prompt) } : {}),
     };
     const resolved = await resolveAnswers(this.needs, this.#sources(), mode);
     this.answers = complete(this.needs, resolved.answers);
@@ -207,7 +141,7 @@ export abstract class DockerBestGenerator extends Generator<Record<string, unkno
    * run, named, unless --force or .yo-resolve decides them. The new fingerprints go to .yo-rc.json.
    */
   async conflicts(): Promise<void> {
-    await this.#userErrorsQuiet(() => {
+    await this.#quiet.run(() => {
       if (this.options.composed === true) return;
       const root = this.destinationRoot();
       const stored: unknown = this.storesAnswers ? this.config.get(FINGERPRINTS) : undefined;
@@ -230,7 +164,7 @@ export abstract class DockerBestGenerator extends Generator<Record<string, unkno
         const blocked = unwritable(pending.map((file) => file.path));
         if (blocked !== undefined) throw cannotWrite(root, blocked);
       }
-      const unattended = !this.#canAsk() && this.options.force !== true && this.options.dryRun !== true;
+      const unattended = !canAsk(this.env.adapter) && this.options.force !== true && this.options.dryRun !== true;
       const conflicts = unsettledConflicts(root, changed, { useYoResolve: this.options.skipYoResolve !== true });
       if (unattended && conflicts.length > 0) throw conflictError(conflicts);
       if (this.storesAnswers && JSON.stringify(fingerprints) !== JSON.stringify(remembered)) {

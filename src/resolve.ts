@@ -13,7 +13,7 @@
 import { questionNamed, withPrerequisites, type AnswerName, type Known, type QuestionView } from './answers.js';
 import type { ProjectFacts } from './detect.js';
 import { invalidValue, UserError, type ValueSource } from './errors.js';
-import type { Answers } from './validate.js';
+import type { Answers } from './model.js';
 
 export type RawValues = Readonly<Record<string, unknown>>;
 

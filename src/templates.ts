@@ -1,11 +1,20 @@
 /**
- * Where templates come from. Team template folders are searched first, file by file, then the built-in
- * `templates/` tree; includes (`include('partials/user')`) are resolved the same way, so a team can
- * override one partial and keep the rest.
+ * Templates: where they come from, and rendering them to text.
+ *
+ * Team template folders are searched first, file by file, then the built-in `templates/` tree; includes
+ * (`include('partials/user')`) are resolved the same way, so a team can override one partial and keep the
+ * rest.
+ *
+ * Rendering is the one path every generated file takes, in the generators and in the property tests alike:
+ * mem-fs-editor's copyTpl runs EJS, with includes resolved through the template set. Templates write values
+ * with `<%-` only: escaping for each syntax is done in the render context (src/context/quote.ts), never by
+ * EJS's HTML escaping.
  */
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { create as createStore } from 'mem-fs';
+import { create as createEditor, type MemFsEditorFile } from 'mem-fs-editor';
 
 /** The package root: the folder holding package.json and templates/, found from this file. */
 export const packageRoot = (): string => {
@@ -43,3 +52,16 @@ export class TemplateSet {
   /** EJS `includer`: include paths name files from the templates root (`partials/user`), overrides first. */
   readonly includer = (originalPath: string): { filename: string } => ({ filename: this.file(originalPath) });
 }
+
+/** Where copyTpl writes in the in-memory store; nothing here touches the disk. */
+const SCRATCH = '/docker-best-render/output';
+
+export const renderText = (templates: TemplateSet, template: string, context: object): string => {
+  const editor = createEditor(createStore<MemFsEditorFile>());
+  editor.copyTpl(templates.file(template), SCRATCH, context, {
+    transformOptions: { includer: templates.includer },
+  });
+  const text = editor.read(SCRATCH);
+  if (text === null) throw new Error(`internal: ${template} rendered to nothing`);
+  return text;
+};

@@ -8,41 +8,11 @@
  */
 import { ALPINE, CATALOGUE_CHECKED, DEBIAN, PYTHON, pythonLines, releasesFor } from './catalogue.js';
 import { showValue } from './errors.js';
+import { HEALTH_KINDS, type Entry, type EnvPair, type Health, type Parsed } from './model.js';
 import { STACK_NAMES, STACKS, isStack, type Stack } from './stacks.js';
-
-export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly rule: string };
 
 const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
 const fail = (rule: string): { ok: false; rule: string } => ({ ok: false, rule });
-
-export type Entry =
-  | { readonly kind: 'script'; readonly path: string }
-  | { readonly kind: 'module'; readonly module: string }
-  | { readonly kind: 'notebook'; readonly path: string };
-
-export type Health = 'http' | 'cmd' | 'none';
-export const HEALTH_KINDS: readonly Health[] = ['http', 'cmd', 'none'];
-
-export type EnvPair = readonly [key: string, value: string];
-
-/** The answers the generators work from, parsed and typed. */
-export interface Answers {
-  stack: Stack;
-  name: string;
-  python: string;
-  release: string;
-  entry: Entry;
-  port: number | null;
-  health: Health;
-  healthpath: string;
-  healthcmd: readonly string[];
-  volumes: readonly string[];
-  packages: readonly string[];
-  buildpackages: readonly string[];
-  uid: number;
-  gid: number;
-  env: readonly EnvPair[];
-}
 
 /** The word that means "nothing" for optional and list answers. */
 export const NONE = 'none';

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { detectProject, findPort } from '../src/detect.js';
 import { parsePyproject } from '../src/pyproject.js';
-import { byKeyword, parseDockerfile, runText } from './support/dockerfile.js';
+import { byKeyword, parseDockerfile, runText } from '../tools/dockerfile.js';
 import { generate, type Generated } from './support/generate.js';
 
 const FIXTURES = fileURLToPath(new URL('../../test/fixtures/projects/', import.meta.url));

@@ -29,8 +29,9 @@ import { volumeNames } from '../src/context/compose.js';
 import { detectProject } from '../src/detect.js';
 import { isUserError, showValue } from '../src/errors.js';
 import { STACKS } from '../src/stacks.js';
-import { formatEnv, formatList, type Answers } from '../src/validate.js';
-import { byKeyword, execArgs, parseDockerfile, runText } from './support/dockerfile.js';
+import type { Answers } from '../src/model.js';
+import { formatEnv, formatList } from '../src/validate.js';
+import { byKeyword, execArgs, parseDockerfile, runText } from '../tools/dockerfile.js';
 import { generate, writeFiles } from './support/generate.js';
 import { PROJECT_FILES, renderSetup, settle } from './support/render.js';
 

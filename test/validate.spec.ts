@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import * as validate from '../src/validate.js';
-import type { Parsed } from '../src/validate.js';
+import type { Parsed } from '../src/model.js';
 
 const value = <T>(parsed: Parsed<T>): T => {
   if (!parsed.ok) throw new assert.AssertionError({ message: `refused: ${parsed.rule}` });

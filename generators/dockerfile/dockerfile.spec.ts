@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { ALPINE, CONVERTER, DEBIAN, PYTHON, newestPython } from '../../src/catalogue.js';
 import { STACK_NAMES, STACKS, type Stack } from '../../src/stacks.js';
-import { byKeyword, execArgs, parseDockerfile, runText, type ParsedDockerfile } from '../../test/support/dockerfile.js';
+import { byKeyword, execArgs, parseDockerfile, runText, type ParsedDockerfile } from '../../tools/dockerfile.js';
 import { generate, SCRIPT_PROJECT } from '../../test/support/generate.js';
 
 const NOTEBOOK_PROJECT = {

@@ -7,7 +7,7 @@ import { basename, join, relative } from 'node:path';
 import type { BaseOptions } from 'yeoman-generator';
 import { questionNamed, type AnswerName } from '../../src/answers.js';
 import { DockerBestGenerator } from '../../src/generator.js';
-import { BUILTIN_TEMPLATES } from '../../src/templates.js';
+import { BUILTIN_TEMPLATES, packageRoot } from '../../src/templates.js';
 import { sanitiseName } from '../../src/validate.js';
 
 /** The answers a team shares; the rest (entry, port, health) belong to each project. */
@@ -23,14 +23,14 @@ export const TEAM_ANSWERS = [
   'env',
 ] as const satisfies readonly AnswerName[];
 
-/** The folders under templates/ that the generators themselves use (not this generator's own). */
+/** Every file under templates/: the pack's copy to edit. */
 const packTemplates = (): string[] => {
   const files: string[] = [];
   const walk = (dir: string): void => {
     for (const entry of readdirSync(dir).sort()) {
       const path = join(dir, entry);
       if (statSync(path).isDirectory()) {
-        if (relative(BUILTIN_TEMPLATES, path) !== 'team') walk(path);
+        walk(path);
       } else {
         files.push(relative(BUILTIN_TEMPLATES, path));
       }
@@ -75,11 +75,16 @@ export default class TeamGenerator extends DockerBestGenerator {
       files: ['templates', 'preset.json'],
       'docker-best': { preset: 'preset.json', templates: 'templates' },
     });
-    this.render('team/README.md', join(folder, 'README.md'), {
-      packageName,
-      presetSummary: Object.entries(preset)
-        .map(([key, value]) => `\`${key}\` ${value}`)
-        .join(', '),
-    });
+    // The pack's README is this generator's own template, not part of the overridable tree it copies.
+    this.fs.copyTpl(
+      join(packageRoot(), 'generators', 'team', 'templates', 'README.md.ejs'),
+      this.destinationPath(folder, 'README.md'),
+      {
+        packageName,
+        presetSummary: Object.entries(preset)
+          .map(([key, value]) => `\`${key}\` ${value}`)
+          .join(', '),
+      },
+    );
   }
 }

@@ -3,7 +3,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { byKeyword, parseDockerfile, runText } from '../../test/support/dockerfile.js';
+import { byKeyword, parseDockerfile, runText } from '../../tools/dockerfile.js';
 import { generate, type Generated } from '../../test/support/generate.js';
 
 const stored = (generated: Generated): Record<string, string> =>

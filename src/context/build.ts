@@ -1,5 +1,5 @@
 /** build.sh: the image name it tags; everything else is bash in the template. */
-import type { Answers } from '../validate.js';
+import type { Answers } from '../model.js';
 import { shellWord } from './quote.js';
 
 export const BUILD_NEEDS = ['name'] as const satisfies readonly (keyof Answers)[];

@@ -5,7 +5,8 @@
  */
 import { COMPOSE_LIMITS } from '../catalogue.js';
 import { STACKS } from '../stacks.js';
-import { imageBasename, type Answers } from '../validate.js';
+import type { Answers } from '../model.js';
+import { imageBasename } from '../validate.js';
 import { yamlSingleQuoted, yamlString } from './quote.js';
 
 export const COMPOSE_NEEDS = [

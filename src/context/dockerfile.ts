@@ -6,7 +6,7 @@ import { ANSWER_NAMES } from '../answers.js';
 import { CATALOGUE_CHECKED, CONVERTER, PYTHON, osRelease, pythonImage } from '../catalogue.js';
 import type { ProjectFacts } from '../detect.js';
 import { STACKS } from '../stacks.js';
-import type { Answers, Entry } from '../validate.js';
+import type { Answers, Entry } from '../model.js';
 import { dockerfileString, execForm } from './quote.js';
 
 /** The Dockerfile depends on every answer. */

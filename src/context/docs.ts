@@ -1,7 +1,7 @@
 /** README.Docker.md: the commands for this project and why each choice was made. */
 import { CONVERTER, PYTHON, osRelease, pythonImage } from '../catalogue.js';
 import { STACKS } from '../stacks.js';
-import type { Answers } from '../validate.js';
+import type { Answers } from '../model.js';
 import { serviceName, volumeNames } from './compose.js';
 import { convertedScript } from './dockerfile.js';
 

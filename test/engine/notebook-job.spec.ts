@@ -15,7 +15,7 @@ import {
   parseProcesses,
   requireEngine,
   sleep,
-} from '../support/engine.js';
+} from '../../tools/engine/harness.js';
 
 const MB = 1024 * 1024;
 const RESULT = 'result: 6 measurements, highest average c=13.95';

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { DEBIAN, PYTHON } from '../../src/catalogue.js';
-import { EngineProject, freePort, isTini, requireEngine } from '../support/engine.js';
+import { EngineProject, freePort, isTini, requireEngine } from '../../tools/engine/harness.js';
 
 const [, ...otherReleases] = Object.keys(DEBIAN);
 

@@ -15,7 +15,7 @@ import {
   isTini,
   must,
   requireEngine,
-} from '../support/engine.js';
+} from '../../tools/engine/harness.js';
 
 const MB = 1024 * 1024;
 

@@ -1,14 +1,13 @@
 /**
  * The whole setup rendered in-process, along the generator's own path (answers model -> resolution ->
- * src/files.ts contexts -> src/render.ts), for tests that render thousands of answers.
+ * src/files.ts contexts -> src/templates.ts), for tests that render thousands of answers.
  */
 import { ANSWER_NAMES } from '../../src/answers.js';
 import type { ProjectFacts } from '../../src/detect.js';
 import { FILE_NAMES, FILES } from '../../src/files.js';
-import { renderText } from '../../src/render.js';
 import { complete, resolveAnswers } from '../../src/resolve.js';
-import { TemplateSet } from '../../src/templates.js';
-import type { Answers } from '../../src/validate.js';
+import { renderText, TemplateSet } from '../../src/templates.js';
+import type { Answers } from '../../src/model.js';
 
 /** A project with a script, a notebook and requirements.txt, as detection would see it. */
 export const PROJECT_FACTS: ProjectFacts = {

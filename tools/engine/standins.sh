@@ -2,9 +2,9 @@
 # Build the stand-in base images the engine tests build on. No image registry is reachable here, so the
 # official images the generated Dockerfiles name are imitated from Debian packages and tagged with those names.
 #
-#   scripts/engine/standins.sh python RELEASE IMAGE...     Debian RELEASE + Debian's python3, pip and venv
-#   scripts/engine/standins.sh converter RELEASE IMAGE...  Debian RELEASE + jupyter nbconvert, user jovyan (1000)
-#   scripts/engine/standins.sh root RELEASE                only the Debian root (docker-best-standin/debian:RELEASE)
+#   tools/engine/standins.sh python RELEASE IMAGE...     Debian RELEASE + Debian's python3, pip and venv
+#   tools/engine/standins.sh converter RELEASE IMAGE...  Debian RELEASE + jupyter nbconvert, user jovyan (1000)
+#   tools/engine/standins.sh root RELEASE                only the Debian root (docker-best-standin/debian:RELEASE)
 #
 # Every IMAGE (e.g. python:3.15.0-slim-trixie, quay.io/jupyter/base-notebook:2026-10-05) is tagged on one image.
 # The test harness (test/support/engine.ts) reads the names from the version catalogue and calls this script.
@@ -133,7 +133,7 @@ ensure_root() {
   tarball="${cache}/roots/${release}-${recipe:0:16}.tar"
   if [ ! -s "${tarball}" ]; then
     command -v debootstrap >/dev/null 2>&1 ||
-      fail "debootstrap is needed to make the Debian ${release} root: apt-get install debootstrap (scripts/engine/ensure-engine.sh does, as root)"
+      fail "debootstrap is needed to make the Debian ${release} root: apt-get install debootstrap (tools/engine/ensure-engine.sh does, as root)"
     [ "$(id -u)" = 0 ] || fail "debootstrap needs root to make the Debian ${release} root (running as uid $(id -u))"
     work="${cache}/roots/${release}-${recipe:0:16}.work"
     rm -rf "${work}"
@@ -248,7 +248,7 @@ ensure_standin() {
   usage >&2
   exit 2
 }
-command -v docker >/dev/null 2>&1 || fail "no docker client on PATH (scripts/engine/ensure-engine.sh installs one)"
+command -v docker >/dev/null 2>&1 || fail "no docker client on PATH (tools/engine/ensure-engine.sh installs one)"
 mkdir -p "${cache}"
 # One builder at a time: two test runs must not debootstrap into the same folder.
 exec 9>"${cache}/standins.lock"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Make sure a Docker engine answers, for the engine tests (test/engine) and CI.
 #
-#   scripts/engine/ensure-engine.sh
+#   tools/engine/ensure-engine.sh
 #
 # 1. An engine that answers at DOCKER_HOST, or at the default socket, is used as it is.
 # 2. DOCKER_HOST set but not answering: fail; starting a local daemon would not help a client aimed elsewhere.

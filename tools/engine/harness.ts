@@ -2,10 +2,10 @@
  * The real-engine harness for the engine tests (test/engine).
  *
  * - Engine: talks to the engine at DOCKER_HOST, or at the default socket. When none answers and this runs as
- *   root on Debian, scripts/engine/ensure-engine.sh installs docker.io, docker-compose, debootstrap (and git)
+ *   root on Debian, tools/engine/ensure-engine.sh installs docker.io, docker-compose, debootstrap (and git)
  *   and starts dockerd in the background. Otherwise the engine suites fail with the reason; only
  *   DOCKER_BEST_SKIP_ENGINE=1 skips them, visibly.
- * - Stand-ins: no registry is reachable, so scripts/engine/standins.sh builds the base images the generated
+ * - Stand-ins: no registry is reachable, so tools/engine/standins.sh builds the base images the generated
  *   Dockerfiles name (every `python:<version>-slim-<release>` of the version catalogue, and the notebook
  *   converter) from Debian packages, cached by a recipe label.
  * - Projects: an example copied to a temporary folder, generated with the package's own bin, built with the
@@ -27,14 +27,14 @@ import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { CONVERTER, DEBIAN, PYTHON, pythonImage } from '../../src/catalogue.js';
-import { byKeyword, parseDockerfile, runText } from './dockerfile.js';
+import { byKeyword, parseDockerfile, runText } from '../dockerfile.js';
 
 /** Set to 1 to skip the engine suites explicitly (contributors without Docker). */
 export const SKIP_VARIABLE = 'DOCKER_BEST_SKIP_ENGINE';
 
-/** The repository root (this file runs as dist/test/support/engine.js). */
+/** The repository root (this file runs as dist/tools/engine/harness.js). */
 export const REPO = fileURLToPath(new URL('../../../', import.meta.url));
-const SCRIPTS = join(REPO, 'scripts', 'engine');
+const SCRIPTS = join(REPO, 'tools', 'engine');
 const BIN = join(REPO, 'dist', 'bin', 'docker-best.js');
 
 /** Time for installing the engine and building every stand-in from nothing. */

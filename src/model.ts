@@ -1,0 +1,42 @@
+/**
+ * The answers' types: what every generator, context and test speaks. A leaf module: it imports nothing, so
+ * validation (src/validate.ts), the answers model (src/answers.ts) and the render contexts all depend on it
+ * and not on each other.
+ */
+import type { Stack } from './stacks.js';
+
+/** A parse result: the value, or the rule the raw text broke (one line, shown to the user). */
+export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly rule: string };
+
+/** What the container runs. */
+export type Entry =
+  /** A Python script, relative to the project: `python app.py`. */
+  | { readonly kind: 'script'; readonly path: string }
+  /** A module: `python -m pkg.main`. */
+  | { readonly kind: 'module'; readonly module: string }
+  /** A notebook (jupyter stack), converted to a script at build time. */
+  | { readonly kind: 'notebook'; readonly path: string };
+
+export type Health = 'http' | 'cmd' | 'none';
+export const HEALTH_KINDS: readonly Health[] = ['http', 'cmd', 'none'];
+
+export type EnvPair = readonly [key: string, value: string];
+
+/** The answers the generators work from, parsed and typed. */
+export interface Answers {
+  stack: Stack;
+  name: string;
+  python: string;
+  release: string;
+  entry: Entry;
+  port: number | null;
+  health: Health;
+  healthpath: string;
+  healthcmd: readonly string[];
+  volumes: readonly string[];
+  packages: readonly string[];
+  buildpackages: readonly string[];
+  uid: number;
+  gid: number;
+  env: readonly EnvPair[];
+}
