@@ -5,7 +5,8 @@
  * depends on. Generators, the bin's --help and the stored config all derive from this list.
  */
 import { CATALOGUE_CHECKED, newestPython, pythonLines, releasesFor } from './catalogue.js';
-import type { ProjectFacts } from './detect.js';
+import type { ProjectFacts } from './detect/index.js';
+import { commandPort, serverOf } from './servers.js';
 import { STACK_NAMES, STACKS, type Stack } from './stacks.js';
 import {
   formatEntry,
@@ -25,8 +26,9 @@ import {
   parseStack,
   parseVolumes,
   sanitiseName,
+  type ProjectView,
 } from './validate.js';
-import { HEALTH_KINDS, type Answers, type Parsed } from './model.js';
+import { HEALTH_KINDS, type Answers, type Entry, type Parsed } from './model.js';
 
 export type AnswerName = keyof Answers;
 export type Known = Partial<Answers>;
@@ -44,10 +46,16 @@ interface QuestionSpec<V> {
   readonly choices?: (known: Known) => readonly string[];
   /** Whether the question applies at all, given earlier answers (e.g. healthpath only for http). */
   readonly applies?: (known: Known) => boolean;
-  readonly parse: (raw: string, known: Known) => Parsed<V>;
+  /** Parse a typed answer, given the answers settled before it and what the project holds. */
+  readonly parse: (raw: string, known: Known, facts: ProjectFacts) => Parsed<V>;
   readonly format: (value: V) => string;
-  /** The default: what the project shows (detection), else the built-in default. */
-  readonly defaultValue: (known: Known, facts: ProjectFacts) => V;
+  /**
+   * The default: what the project shows (detection), else the built-in default; undefined when there is
+   * none that would work (then the answer must be given).
+   */
+  readonly defaultValue: (known: Known, facts: ProjectFacts) => V | undefined;
+  /** Why there is no default, and what to give instead (when defaultValue can be undefined). */
+  readonly noDefault?: (facts: ProjectFacts) => string;
   /** Whether the default came from the project (shown as "detected" in the prompt). */
   readonly detected?: (known: Known, facts: ProjectFacts) => boolean;
   /** Turn a preset's text into a value's text, given the default's text (e.g. a registry prefix for name). */
@@ -69,9 +77,36 @@ const need = <K extends AnswerName>(known: Known, key: K): Answers[K] => {
 
 const define = <K extends AnswerName>(question: Question<K>): Question<K> => question;
 
-const defaultEntry = (stack: Stack, facts: ProjectFacts): string => {
-  if (STACKS[stack].notebook) return facts.notebooks[0] ?? 'notebook.ipynb';
-  return facts.entry ?? 'app.py';
+/** The project as entry validation sees it: its files and its declared packages. */
+const projectView = (facts: ProjectFacts): ProjectView => ({
+  paths: facts.paths,
+  declared: facts.dependencies.declared,
+});
+
+/**
+ * The entry the project suggests for a stack: the detected one; in a project with no sources at all (a new
+ * repository) the conventional `app.py` or `notebook.ipynb`; otherwise none (it must be given).
+ */
+const defaultEntry = (stack: Stack, facts: ProjectFacts): string | undefined => {
+  const empty = !facts.paths.some((path) => path.endsWith('.py') || path.endsWith('.ipynb'));
+  if (STACKS[stack].notebook) return facts.notebookEntry?.value ?? (empty ? 'notebook.ipynb' : undefined);
+  return facts.entry?.value ?? (empty ? 'app.py' : undefined);
+};
+
+/** Whether `entry` is the entry detection found (its port and health route then apply). */
+const isDetectedEntry = (entry: Entry, facts: ProjectFacts): boolean =>
+  facts.entry !== undefined && formatEntry(entry) === facts.entry.value;
+
+/** The port an entry listens on: detected for the detected entry, else its server's flags or default. */
+export const entryPort = (entry: Entry, facts: ProjectFacts): number | undefined => {
+  if (isDetectedEntry(entry, facts) && facts.port !== undefined) return facts.port.value;
+  return entry.kind === 'command' ? commandPort(entry.argv) : undefined;
+};
+
+/** A health route known for an entry: its server's own (Streamlit), else the one the code shows. */
+export const entryHealthPath = (entry: Entry, facts: ProjectFacts): string | undefined => {
+  const server = entry.kind === 'command' ? serverOf(entry.argv) : undefined;
+  return server?.healthPath ?? facts.healthpath?.value;
 };
 
 export const QUESTIONS: readonly AnyQuestion[] = [
@@ -83,7 +118,7 @@ export const QUESTIONS: readonly AnyQuestion[] = [
     choices: () => STACK_NAMES,
     parse: (raw) => parseStack(raw),
     format: (value) => value,
-    defaultValue: (_known, facts) => (facts.notebooks.length > 0 && !facts.hasPython ? 'jupyter' : 'python-debian'),
+    defaultValue: (_known, facts) => (facts.notebookProject ? 'jupyter' : 'python-debian'),
     detected: (_known, facts) => facts.notebooks.length > 0 || facts.hasPython,
   }),
   define({
@@ -106,7 +141,8 @@ export const QUESTIONS: readonly AnyQuestion[] = [
     choices: () => pythonLines(),
     parse: (raw) => parsePython(raw),
     format: (value) => value,
-    defaultValue: () => newestPython(),
+    defaultValue: (_known, facts) => facts.python?.value ?? newestPython(),
+    detected: (_known, facts) => facts.python !== undefined,
   }),
   define({
     name: 'release',
@@ -124,49 +160,69 @@ export const QUESTIONS: readonly AnyQuestion[] = [
   }),
   define({
     name: 'entry',
-    message: 'Entry point (script.py, -m package.module, or notebook.ipynb for jupyter)?',
+    message: 'What the container runs: a script, -m module, a command (gunicorn app:app), or a notebook for jupyter?',
     description:
-      'What the container runs: a script path (app.py), a module (-m pkg.main), or a notebook for jupyter (default: detected)',
+      'What the container runs: a script (app.py), a module (-m pkg.main), a command run without a shell (gunicorn shop.wsgi, uvicorn app.main:app), or a notebook for jupyter (default: detected)',
     after: ['stack'],
-    parse: (raw, known) => parseEntry(raw, { stack: need(known, 'stack') }),
+    parse: (raw, known, facts) => parseEntry(raw, { stack: need(known, 'stack') }, projectView(facts)),
     format: formatEntry,
     defaultValue: (known, facts) => {
-      const parsed = parseEntry(defaultEntry(need(known, 'stack'), facts), { stack: need(known, 'stack') });
-      if (!parsed.ok) throw new Error(`internal: default entry refused: ${parsed.rule}`);
-      return parsed.value;
+      const text = defaultEntry(need(known, 'stack'), facts);
+      if (text === undefined) return undefined;
+      const parsed = parseEntry(text, { stack: need(known, 'stack') }, projectView(facts));
+      return parsed.ok ? parsed.value : undefined;
     },
     detected: (known, facts) =>
-      STACKS[need(known, 'stack')].notebook ? facts.notebooks.length > 0 : facts.entry !== undefined,
+      STACKS[need(known, 'stack')].notebook ? facts.notebookEntry !== undefined : facts.entry !== undefined,
+    noDefault: (facts) => {
+      const scripts = facts.paths.filter((path) => path.endsWith('.py') && !path.includes('/')).slice(0, 3);
+      const example = scripts[0] ?? 'app.py';
+      return (
+        `nothing to run was detected in this project${scripts.length > 0 ? ` (it has ${scripts.join(', ')})` : ''}: ` +
+        `give --entry ${example}, --entry "-m package.module", or a command such as --entry "gunicorn app:app"`
+      );
+    },
   }),
   define({
     name: 'port',
     message: 'Port the app listens on (1-65535, or none)?',
-    description: 'Port the app listens on, 1-65535 or none (default: detected, else none)',
-    after: [],
+    description:
+      "Port the app listens on, 1-65535 or none (default: the server's flags or its default port, PORT defaults in the code, else none)",
+    after: ['entry'],
     parse: (raw) => parsePort(raw),
     format: (value) => (value === null ? 'none' : String(value)),
-    defaultValue: (_known, facts) => facts.port ?? null,
-    detected: (_known, facts) => facts.port !== undefined,
+    defaultValue: (known, facts) => entryPort(need(known, 'entry'), facts) ?? null,
+    detected: (known, facts) => entryPort(need(known, 'entry'), facts) !== undefined,
   }),
   define({
     name: 'health',
-    message: 'Healthcheck: http probe, a command, or none?',
-    description: 'HEALTHCHECK kind: http, cmd, none (default: http when a port is set, else none)',
-    after: ['port'],
-    choices: (known) => (known.port === null ? HEALTH_KINDS.filter((kind) => kind !== 'http') : HEALTH_KINDS),
+    message: 'Healthcheck: http (a health route), tcp (the port answers), a command, or none?',
+    description:
+      'HEALTHCHECK kind: http, tcp, cmd, none (default: http when the code shows a health route, else tcp when there is a port, else none)',
+    after: ['entry', 'port'],
+    choices: (known) =>
+      known.port === null ? HEALTH_KINDS.filter((kind) => kind !== 'http' && kind !== 'tcp') : HEALTH_KINDS,
     parse: (raw, known) => parseHealth(raw, { port: need(known, 'port') }),
     format: (value) => value,
-    defaultValue: (known) => (need(known, 'port') === null ? 'none' : 'http'),
+    defaultValue: (known, facts) =>
+      need(known, 'port') === null
+        ? 'none'
+        : entryHealthPath(need(known, 'entry'), facts) !== undefined
+          ? 'http'
+          : 'tcp',
+    detected: (known, facts) =>
+      need(known, 'port') !== null && entryHealthPath(need(known, 'entry'), facts) !== undefined,
   }),
   define({
     name: 'healthpath',
     message: 'URL path the http healthcheck probes?',
-    description: 'URL path for the http healthcheck (default: /healthz)',
-    after: ['health'],
+    description: 'URL path for the http healthcheck (default: the health route detected in the code)',
+    after: ['entry', 'health'],
     applies: (known) => known.health === 'http',
     parse: (raw) => parseHealthPath(raw),
     format: (value) => value,
-    defaultValue: () => '/healthz',
+    defaultValue: (known, facts) => entryHealthPath(need(known, 'entry'), facts) ?? '/healthz',
+    detected: (known, facts) => entryHealthPath(need(known, 'entry'), facts) !== undefined,
   }),
   define({
     name: 'healthcmd',

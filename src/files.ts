@@ -8,7 +8,7 @@ import { BUILD_NEEDS, buildContext } from './context/build.js';
 import { COMPOSE_NEEDS, composeContext } from './context/compose.js';
 import { DOCKERFILE_NEEDS, dockerfileContext } from './context/dockerfile.js';
 import { DOCS_NEEDS, docsContext } from './context/docs.js';
-import type { ProjectFacts } from './detect.js';
+import type { ProjectFacts } from './detect/index.js';
 import type { Answers } from './model.js';
 
 export interface GeneratedFile {
@@ -21,6 +21,7 @@ export interface GeneratedFile {
   readonly context: (answers: Answers, facts: ProjectFacts) => object;
 }
 
+/** What a generator of this table writes, in one line (the bin's help lists it). */
 export const FILES = {
   dockerfile: {
     template: 'Dockerfile',
@@ -34,7 +35,7 @@ export const FILES = {
     destination: '.dockerignore',
     needs: [],
     executable: false,
-    context: () => ({}),
+    context: () => ({ setupFiles: setupFiles() }),
   },
   build: {
     template: 'build.sh',
@@ -61,3 +62,15 @@ export const FILES = {
 
 export type FileName = keyof typeof FILES;
 export const FILE_NAMES = Object.keys(FILES) as FileName[];
+
+/** The generator's own state in a project. */
+export const STATE_FILES = ['.yo-rc.json', '.yo-resolve'] as const;
+
+/**
+ * The Docker setup itself: every generated file and the generator's state. `.dockerignore` keeps them out of
+ * the build context, so changing the setup does not invalidate the source layers. (A function declaration:
+ * the table above calls it at render time.)
+ */
+export function setupFiles(): string[] {
+  return [...FILE_NAMES.map((name) => FILES[name].destination), ...STATE_FILES];
+}

@@ -6,8 +6,8 @@
 import { isFilePending } from 'mem-fs-editor/state';
 import Generator, { type BaseOptions } from 'yeoman-generator';
 import { QUESTIONS, withPrerequisites, type AnswerName } from './answers.js';
-import { detectProject, type ProjectFacts } from './detect.js';
-import { checkOptionsEarly, complete, resolveAnswers, type Prompt, type ResolveMode } from './resolve.js';
+import { detectProject, type ProjectFacts } from './detect/index.js';
+import { checkOptionsEarly, complete, EXPLICIT_KEY, resolveAnswers, type Prompt, type ResolveMode } from './resolve.js';
 import type { GeneratedFile } from './files.js';
 import {
   cannotWrite,
@@ -123,14 +123,23 @@ export abstract class DockerBestGenerator extends Generator<Record<string, unkno
     const resolved = await resolveAnswers(this.needs, this.#sources(), mode);
     this.answers = complete(this.needs, resolved.answers);
     if (!this.storesAnswers) return;
-    const texts: Record<string, string> = { ...resolved.texts };
+    const texts: Record<string, unknown> = { ...resolved.texts };
+    // Explicit answers of questions this generator did not settle stay as they were.
+    const before: unknown = this.config.get(EXPLICIT_KEY);
+    const kept = (Array.isArray(before) ? before : []).filter(
+      (name): name is string => typeof name === 'string' && !this.needs.includes(name as AnswerName),
+    );
+    const explicit = [...new Set([...kept, ...resolved.explicit])].sort();
+    if (explicit.length > 0 || this.config.get(EXPLICIT_KEY) !== undefined) texts[EXPLICIT_KEY] = explicit;
     for (const key of TEAM_KEYS) {
       const given = this.options[key];
       if (typeof given === 'string' && given !== '') texts[key] = given;
     }
     // Write .yo-rc.json only when something changed, so that a re-run leaves it untouched.
     const stored = this.config.getAll();
-    const changed = Object.entries(texts).filter(([name, text]) => stored[name] !== text);
+    const changed = Object.entries(texts).filter(
+      ([name, text]) => JSON.stringify(stored[name]) !== JSON.stringify(text),
+    );
     if (changed.length > 0) this.config.set(Object.fromEntries(changed));
   }
 

@@ -15,10 +15,13 @@ export type Entry =
   /** A module: `python -m pkg.main`. */
   | { readonly kind: 'module'; readonly module: string }
   /** A notebook (jupyter stack), converted to a script at build time. */
-  | { readonly kind: 'notebook'; readonly path: string };
+  | { readonly kind: 'notebook'; readonly path: string }
+  /** A command line, split into exec-form words without a shell: `gunicorn shop.wsgi`. */
+  | { readonly kind: 'command'; readonly argv: readonly string[] };
 
-export type Health = 'http' | 'cmd' | 'none';
-export const HEALTH_KINDS: readonly Health[] = ['http', 'cmd', 'none'];
+/** http: a GET of a path on the port; tcp: a connect to the port; cmd: a command; none. */
+export type Health = 'http' | 'tcp' | 'cmd' | 'none';
+export const HEALTH_KINDS: readonly Health[] = ['http', 'tcp', 'cmd', 'none'];
 
 export type EnvPair = readonly [key: string, value: string];
 

@@ -7,6 +7,7 @@
  * command to a generated file. Templates escape as well, but validation is the first gate.
  */
 import { ALPINE, CATALOGUE_CHECKED, DEBIAN, PYTHON, pythonLines, releasesFor } from './catalogue.js';
+import { parse as parseShell } from 'shell-quote';
 import { showValue } from './errors.js';
 import { HEALTH_KINDS, type Entry, type EnvPair, type Health, type Parsed } from './model.js';
 import { STACK_NAMES, STACKS, isStack, type Stack } from './stacks.js';
@@ -86,30 +87,192 @@ export const parseRelease = (raw: string, known: { stack: Stack; python: string 
 
 const REL_PATH_RE = /^(?!\/)(?:[A-Za-z0-9_][A-Za-z0-9._-]*\/)*[A-Za-z0-9_][A-Za-z0-9._-]*$/;
 const MODULE_RE = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+/**
+ * A notebook path: relative, any printable characters but quotes, backslashes, `$`, backquotes and the glob
+ * characters `* ? [ ]` (COPY would read those as patterns). Spaces are fine: notebooks are copied and run in
+ * exec (JSON) form, never through a shell.
+ */
+const NOTEBOOK_RE = /^(?!\/)[^"\\`$*?[\]]+\.ipynb$/;
 
-export const parseEntry = (raw: string, known: { stack: Stack }): Parsed<Entry> => {
-  const value = raw.trim();
-  if (STACKS[known.stack].notebook) {
-    if (value.length <= 200 && REL_PATH_RE.test(value) && value.endsWith('.ipynb')) {
-      return ok({ kind: 'notebook', path: value });
-    }
-    return fail(
-      'must be the relative path of a .ipynb notebook for the jupyter stack (letters, digits and . _ - /, no spaces)',
-    );
-  }
-  const module = /^-m\s+(\S+)$/.exec(value);
-  if (module?.[1] !== undefined) {
-    const name = module[1];
-    if (name.length <= 200 && MODULE_RE.test(name)) return ok({ kind: 'module', module: name });
-  } else if (value.length <= 200 && REL_PATH_RE.test(value) && value.endsWith('.py')) {
-    return ok({ kind: 'script', path: value });
-  }
-  return fail(
-    'must be the relative path of a .py script (letters, digits and . _ - /, no spaces) or -m package.module',
+/** What the project holds, for checking that an entry names something that is there. */
+export interface ProjectView {
+  /** Relative POSIX paths of the project's files. */
+  readonly paths: readonly string[];
+  /** Normalised names of the packages the project declares (a module may come from one of them). */
+  readonly declared: readonly string[];
+}
+
+/** The project has sources (Python files or notebooks): an entry must then name one that is there. */
+const hasSources = (project: ProjectView): boolean =>
+  project.paths.some((path) => path.endsWith('.py') || path.endsWith('.ipynb'));
+
+/** Up to three of the project's files ending in `suffix`, top-level first, as examples for a message. */
+const examples = (project: ProjectView, suffix: string): string => {
+  const found = project.paths
+    .filter((path) => path.endsWith(suffix) && !path.includes('.ipynb_checkpoints'))
+    .sort((a, b) => a.split('/').length - b.split('/').length || a.localeCompare(b))
+    .slice(0, 3);
+  return found.length === 0 ? '' : ` (the project has ${found.join(', ')})`;
+};
+
+/** Whether module `name` is a file or package of the project, at the top or under src/. */
+const moduleInProject = (name: string, project: ProjectView): boolean => {
+  const path = name.replace(/\./g, '/');
+  return ['', 'src/'].some((root) =>
+    [`${root}${path}.py`, `${root}${path}/__init__.py`, `${root}${path}/__main__.py`].some((file) =>
+      project.paths.includes(file),
+    ),
   );
 };
 
-export const formatEntry = (entry: Entry): string => (entry.kind === 'module' ? `-m ${entry.module}` : entry.path);
+const normalised = (name: string): string => name.toLowerCase().replace(/[-_.]+/g, '-');
+
+/** Characters a command line may not hold at all: control characters (a newline would add an instruction). */
+export const hasControlCharacter = (value: string): boolean =>
+  [...value].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f);
+
+/** Whether every quote of a shell line is closed (shell-quote reads an unclosed one leniently; a shell would not). */
+const quotesClosed = (line: string): boolean => {
+  let quote: string | undefined;
+  for (let index = 0; index < line.length; index += 1) {
+    const ch = line[index];
+    if (quote === "'") {
+      if (ch === "'") quote = undefined;
+    } else if (ch === '\\') {
+      index += 1;
+    } else if (quote === '"') {
+      if (ch === '"') quote = undefined;
+    } else if (ch === '"' || ch === "'") {
+      quote = ch;
+    }
+  }
+  return quote === undefined;
+};
+
+/**
+ * A command line as exec-form words, split like a shell splits words (quotes allowed), but refused when it
+ * needs a shell to mean what it says: operators (`&&`, `|`, `;`, `>`), substitutions (`$VAR`, `$(...)`,
+ * backquotes), globs and comments. Exec form runs the words as they are, without a shell.
+ */
+export const splitCommand = (raw: string): Parsed<readonly string[]> => {
+  const value = raw.trim();
+  if (value === '') return fail('must not be empty: give the command the container runs, e.g. gunicorn app:app');
+  if (value.length > 1000 || hasControlCharacter(value)) {
+    return fail('must be one line of at most 1000 characters');
+  }
+  if (!quotesClosed(value)) return fail('has a quote that is not closed');
+  let variable: string | undefined;
+  let words: ReturnType<typeof parseShell>;
+  try {
+    words = parseShell(value, (name) => {
+      variable ??= name;
+      return `$${name}`;
+    });
+  } catch {
+    // shell-quote refuses what a shell would too (`${`, an unclosed substitution).
+    return fail('cannot be split into words as a shell would (an unclosed quote, ${ or $( ?)');
+  }
+  const shellOnly = words.find((word) => typeof word !== 'string');
+  if (shellOnly !== undefined || variable !== undefined || /`|\$\(/.test(value)) {
+    const what = /`|\$\(/.test(value)
+      ? '$( ) or a backquote needs a shell, and the command runs in exec form, without one: give one program and its arguments'
+      : variable !== undefined
+        ? `$${variable} would be expanded by a shell: write its value (e.g. 8000 for $PORT), or set it with --env`
+        : shellOnly !== undefined && 'op' in shellOnly && shellOnly.op === 'glob'
+          ? `${shellOnly.pattern} is a shell glob: name the file`
+          : shellOnly !== undefined && 'comment' in shellOnly
+            ? 'a # comment needs a shell: leave it out'
+            : `'${shellOnly !== undefined && 'op' in shellOnly ? shellOnly.op : '?'}' needs a shell, and the command runs in exec form, without one: give one program and its arguments (steps that prepare it belong in the image or a script)`;
+    return fail(what);
+  }
+  const argv = words as string[];
+  if (argv.length > 64) return fail('must have at most 64 words');
+  const [program = ''] = argv;
+  if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(program)) {
+    return fail(
+      `${showValue(program)} sets a variable for the command, which needs a shell: set it with --env instead`,
+    );
+  }
+  return ok(argv);
+};
+
+export const parseEntry = (raw: string, known: { stack: Stack }, project?: ProjectView): Parsed<Entry> => {
+  const value = raw.trim();
+  const mustExist = project !== undefined && hasSources(project);
+  if (STACKS[known.stack].notebook) {
+    if (
+      value.length > 200 ||
+      !NOTEBOOK_RE.test(value) ||
+      hasControlCharacter(value) ||
+      value.split('/').some((part) => part === '..' || part === '.')
+    ) {
+      return fail(
+        'must be the relative path of a .ipynb notebook for the jupyter stack, e.g. analysis.ipynb (no quotes, $, * ? [ ] or ..)',
+      );
+    }
+    if (mustExist && !project.paths.includes(value)) {
+      return fail(
+        `${showValue(value)} is not in the project: give a notebook that is there${examples(project, '.ipynb')}`,
+      );
+    }
+    return ok({ kind: 'notebook', path: value });
+  }
+  const words = splitCommand(value);
+  if (!words.ok) return fail(`${words.rule}; or give a script (app.py) or a module (-m package.module)`);
+  const argv = words.value;
+  // `python app.py` and `python -m pkg` are the script and module forms, written out.
+  const [first = '', second = '', third] = argv;
+  const isPython = /^python(?:3(?:\.\d+)?)?$/.test(first);
+  const module =
+    first === '-m' && argv.length === 2 ? second : isPython && second === '-m' && argv.length === 3 ? third : undefined;
+  const script =
+    argv.length === 1 && first.endsWith('.py')
+      ? first
+      : isPython && argv.length === 2 && second.endsWith('.py')
+        ? second
+        : undefined;
+  if (first === '-m' && module === undefined) return fail('-m takes one module: -m package.module');
+  if (module !== undefined) {
+    if (module.length > 200 || !MODULE_RE.test(module))
+      return fail(`${showValue(module)} is not a module name: write -m package.module`);
+    const top = normalised(module.split('.')[0] ?? '');
+    if (mustExist && !moduleInProject(module, project) && !project.declared.includes(top)) {
+      return fail(
+        `module ${module} is not in the project: give a module that is there, a script, or a command${examples(project, '.py')}`,
+      );
+    }
+    return ok({ kind: 'module', module });
+  }
+  if (script !== undefined) {
+    if (script.length > 200 || !REL_PATH_RE.test(script)) {
+      return fail('must be the relative path of a .py script (letters, digits and . _ - /, no spaces), e.g. app.py');
+    }
+    if (mustExist && !project.paths.includes(script)) {
+      return fail(
+        `${showValue(script)} is not in the project: give a script that is there${examples(project, '.py')}, -m package.module, or a command such as gunicorn app:app`,
+      );
+    }
+    return ok({ kind: 'script', path: script });
+  }
+  if (first.endsWith('.ipynb')) return fail('a notebook runs on the jupyter stack: add --stack jupyter');
+  return ok({ kind: 'command', argv });
+};
+
+/** A word as a shell reads it back: bare when it is plain, else in single quotes. */
+const shellQuoted = (word: string): string =>
+  /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+
+/** An entry as --entry takes it: the command form is quoted only where a word needs it. */
+export const formatEntry = (entry: Entry): string => {
+  switch (entry.kind) {
+    case 'module':
+      return `-m ${entry.module}`;
+    case 'command':
+      return entry.argv.map(shellQuoted).join(' ');
+    default:
+      return entry.path;
+  }
+};
 
 export const parsePort = (raw: string): Parsed<number | null> => {
   const value = raw.trim();
@@ -125,8 +288,8 @@ export const parseHealth = (raw: string, known: { port: number | null }): Parsed
   const value = raw.trim();
   const health = HEALTH_KINDS.find((kind) => kind === value);
   if (health === undefined) return fail(oneOf(HEALTH_KINDS));
-  if (health === 'http' && known.port === null) {
-    return fail('needs a port: http probes the app on its own port; set --port, or use cmd or none');
+  if ((health === 'http' || health === 'tcp') && known.port === null) {
+    return fail(`needs a port: ${health} probes the app on its own port; set --port, or use cmd or none`);
   }
   return ok(health);
 };

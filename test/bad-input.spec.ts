@@ -7,6 +7,8 @@ interface BadCase {
   /** The whole one-line message: option, value and rule. */
   readonly message: RegExp;
   readonly generator?: GeneratorName;
+  /** The project's files (default: a script and requirements.txt). */
+  readonly files?: Readonly<Record<string, string>>;
 }
 
 /** Every refused value names its option and value, says the rule, and writes nothing. */
@@ -38,8 +40,44 @@ const CASES: readonly BadCase[] = [
     options: { entry: '/srv/app.py' },
     message: /^--entry '\/srv\/app\.py': must be the relative path of a \.py script/,
   },
-  { options: { entry: 'app.py; rm -rf /' }, message: /^--entry 'app\.py; rm -rf \/': must be the relative path/ },
-  { options: { entry: '-m os;id' }, message: /^--entry '-m os;id': must be the relative path/ },
+  { options: { entry: 'app.py; rm -rf /' }, message: /^--entry 'app\.py; rm -rf \/': ';' needs a shell/ },
+  { options: { entry: '-m os;id' }, message: /^--entry '-m os;id': ';' needs a shell/ },
+  {
+    options: { entry: 'gunicorn app:app && rm -rf /' },
+    message: /^--entry 'gunicorn app:app && rm -rf \/': '&&' needs a shell/,
+  },
+  {
+    options: { entry: 'gunicorn app:app | tee log' },
+    message: /^--entry 'gunicorn app:app \| tee log': '\|' needs a shell/,
+  },
+  { options: { entry: 'gunicorn app:app > log' }, message: /^--entry 'gunicorn app:app > log': '>' needs a shell/ },
+  { options: { entry: 'gunicorn app:app $(id)' }, message: /^--entry 'gunicorn app:app \$\(id\)': .*needs a shell/ },
+  {
+    options: { entry: 'gunicorn app:app `id`' },
+    message: /^--entry 'gunicorn app:app `id`': \$\( \) or a backquote needs a shell/,
+  },
+  {
+    options: { entry: 'gunicorn --bind 0.0.0.0:$PORT app:app' },
+    message:
+      /^--entry 'gunicorn --bind 0\.0\.0\.0:\$PORT app:app': \$PORT would be expanded by a shell: write its value/,
+  },
+  {
+    options: { entry: 'DEBUG=1 gunicorn app:app' },
+    message: /^--entry 'DEBUG=1 gunicorn app:app': 'DEBUG=1' sets a variable/,
+  },
+  { options: { entry: 'python *.py' }, message: /^--entry 'python \*\.py': \*\.py is a shell glob/ },
+  {
+    options: { entry: 'main.py' },
+    message:
+      /^--entry 'main\.py': 'main\.py' is not in the project: give a script that is there \(the project has app\.py\)/,
+  },
+  { options: { entry: '-m shop.main' }, message: /^--entry '-m shop\.main': module shop\.main is not in the project/ },
+  {
+    options: {},
+    files: { 'helpers.py': 'def add(a, b):\n    return a + b\n', 'requirements.txt': '' },
+    message:
+      /^--entry is needed: nothing to run was detected in this project \(it has helpers\.py\): give --entry helpers\.py, --entry "-m package\.module", or a command/,
+  },
   {
     options: { stack: 'jupyter', entry: 'app.py' },
     message: /^--entry 'app\.py': must be the relative path of a \.ipynb notebook/,
@@ -47,14 +85,17 @@ const CASES: readonly BadCase[] = [
   { options: { port: '0' }, message: /^--port '0': must be a whole number from 1 to 65535, or none$/ },
   { options: { port: '70000' }, message: /^--port '70000': must be a whole number from 1 to 65535, or none$/ },
   { options: { port: '80;EXPOSE 22' }, message: /^--port '80;EXPOSE 22': must be a whole number/ },
-  { options: { health: 'tcp' }, message: /^--health 'tcp': must be one of http, cmd, none$/ },
+  { options: { health: 'ping' }, message: /^--health 'ping': must be one of http, tcp, cmd, none$/ },
+  { options: { port: 'none', health: 'tcp' }, message: /^--health 'tcp': needs a port/ },
+  { options: { port: '123456' }, message: /^--port '123456': must be a whole number from 1 to 65535/ },
+  { options: { port: '080' }, message: /^--port '080': must be a whole number from 1 to 65535/ },
   { options: { port: 'none', health: 'http' }, message: /^--health 'http': needs a port/ },
   {
-    options: { port: '8000', healthpath: 'healthz' },
+    options: { port: '8000', health: 'http', healthpath: 'healthz' },
     message: /^--healthpath 'healthz': must be a URL path starting with \//,
   },
   {
-    options: { port: '8000', healthpath: "/x')\nimport os" },
+    options: { port: '8000', health: 'http', healthpath: "/x')\nimport os" },
     message: /^--healthpath '\/x\\'\)\\nimport os': must be a URL path/,
   },
   {
@@ -103,7 +144,7 @@ describe('bad input', () => {
       const error = await generate({
         generator,
         options: { defaults: true, ...badCase.options },
-        files: SCRIPT_PROJECT,
+        files: badCase.files ?? SCRIPT_PROJECT,
         onDir: (folder) => {
           dir = folder;
         },
@@ -119,7 +160,11 @@ describe('bad input', () => {
       );
       assert.match(error.message, badCase.message);
       assert.doesNotMatch(error.message, /\n/, 'one line');
-      assert.deepEqual(readdirSync(dir).sort(), Object.keys(SCRIPT_PROJECT).sort(), 'only the project files are there');
+      assert.deepEqual(
+        readdirSync(dir).sort(),
+        Object.keys(badCase.files ?? SCRIPT_PROJECT).sort(),
+        'only the project files are there',
+      );
     });
   }
 });

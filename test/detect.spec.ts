@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { detectProject, findPort } from '../src/detect.js';
-import { parsePyproject } from '../src/pyproject.js';
+import { detectProject, findPort } from '../src/detect/index.js';
+import { readPyproject } from '../src/detect/pyproject.js';
+import { parse as parseToml } from 'smol-toml';
 import { byKeyword, parseDockerfile, runText } from '../tools/dockerfile.js';
 import { generate, type Generated } from './support/generate.js';
 
@@ -25,9 +26,9 @@ describe('existing projects: detection', () => {
   describe('requirements-only fixture (Flask app.py, requirements.txt)', () => {
     it('finds the script, the port in app.run(...) and requirements.txt', () => {
       const facts = detectProject(copyOf('requirements-only'));
-      assert.equal(facts.entry, 'app.py');
-      assert.equal(facts.port, 5000);
-      assert.equal(facts.requirements, true);
+      assert.equal(facts.entry?.value, 'app.py');
+      assert.equal(facts.port?.value, 5000);
+      assert.equal(facts.dependencies.requirements[0]?.file, 'requirements.txt');
       assert.equal(facts.pyproject, undefined);
       assert.deepEqual(facts.notebooks, []);
     });
@@ -40,7 +41,7 @@ describe('existing projects: detection', () => {
       assert.equal(byName.get('entry')?.default, 'app.py');
       assert.match(byName.get('entry')?.message ?? '', /\(detected\)$/);
       assert.equal(byName.get('stack')?.default, 'python-debian');
-      assert.equal(byName.get('health')?.default, 'http');
+      assert.equal(byName.get('health')?.default, 'tcp', 'a port and no health route: the port is probed');
       assert.doesNotMatch(byName.get('uid')?.message ?? '', /detected/);
     });
   });
@@ -52,9 +53,9 @@ describe('existing projects: detection', () => {
       assert.deepEqual(facts.pyproject?.dependencies, ['fastapi==0.115.6', 'uvicorn==0.34.0']);
       assert.deepEqual(facts.pyproject?.scripts, [{ name: 'shop-api', module: 'shop_api.cli', func: 'main' }]);
       assert.equal(facts.pyproject?.buildBackend, 'hatchling.build');
-      assert.equal(facts.entry, '-m shop_api.cli');
-      assert.equal(facts.port, 8080);
-      assert.equal(facts.requirements, false);
+      assert.equal(facts.entry?.value, '-m shop_api.cli');
+      assert.equal(facts.port?.value, 8080);
+      assert.deepEqual(facts.dependencies.requirements, []);
     });
 
     it('installs the dependencies from pyproject.toml before the source, then the project itself', async () => {
@@ -113,7 +114,7 @@ describe('existing projects: detection', () => {
     it('stays on python-debian with the script, and takes the port from the gunicorn bind', async () => {
       const dir = copyOf('mixed');
       const facts = detectProject(dir);
-      assert.equal(facts.port, 9000);
+      assert.equal(facts.port?.value, 9000);
       assert.deepEqual(facts.notebooks, ['explore.ipynb']);
       const generated = await generate({ cwd: dir, options: { defaults: true } });
       assert.equal(stored(generated).stack, 'python-debian');
@@ -157,8 +158,10 @@ describe('existing projects: detection', () => {
 
   describe('pyproject.toml reading', () => {
     it('handles comments, literal strings, multi-line arrays and unknown tables', () => {
-      const parsed = parsePyproject(
-        '# top\n[tool.x]\nname = "not this"\n[project]\nname = \'pkg\' # comment\ndependencies = [\n  "a==1", # first\n  \'b>=2; python_version>"3.8"\',\n]\n[project.scripts]\nrun = "pkg.main:cli"\n',
+      const parsed = readPyproject(
+        parseToml(
+          '# top\n[tool.x]\nname = "not this"\n[project]\nname = \'pkg\' # comment\ndependencies = [\n  "a==1", # first\n  \'b>=2; python_version>"3.8"\',\n]\n[project.scripts]\nrun = "pkg.main:cli"\n',
+        ),
       );
       assert.equal(parsed.name, 'pkg');
       assert.deepEqual(parsed.dependencies, ['a==1', 'b>=2; python_version>"3.8"']);

@@ -26,10 +26,11 @@ import type { AnswerName } from '../src/answers.js';
 import { PYTHON, pythonLines } from '../src/catalogue.js';
 import { convertedScript } from '../src/context/dockerfile.js';
 import { volumeNames } from '../src/context/compose.js';
-import { detectProject } from '../src/detect.js';
+import { detectProject } from '../src/detect/index.js';
 import { isUserError, showValue } from '../src/errors.js';
 import { STACKS } from '../src/stacks.js';
 import type { Answers } from '../src/model.js';
+import { listenOn } from '../src/servers.js';
 import { formatEnv, formatList } from '../src/validate.js';
 import { byKeyword, execArgs, parseDockerfile, runText } from '../tools/dockerfile.js';
 import { generate, writeFiles } from './support/generate.js';
@@ -224,7 +225,8 @@ const CASES: readonly OptionCase[] = [
       answers.entry.kind === 'module'
         ? `-m twin${salt}.main`
         : answers.entry.kind === 'notebook'
-          ? `twin${salt}.ipynb`
+          ? // In the same folder: a notebook runs from its own folder, so the folder is part of what it changes.
+            answers.entry.path.replace(/[^/]*$/, `twin${salt}.ipynb`)
           : `twin${salt}.py`,
     lands: (answers, files) => {
       const dockerfile = parseDockerfile(files.Dockerfile ?? '');
@@ -233,8 +235,19 @@ const CASES: readonly OptionCase[] = [
       const expected =
         entry.kind === 'module'
           ? ['python', '-m', entry.module]
-          : ['python', entry.kind === 'notebook' ? convertedScript(entry.path) : entry.path];
+          : entry.kind === 'command'
+            ? answers.port === null
+              ? [...entry.argv]
+              : listenOn(entry.argv, answers.port)
+            : entry.kind === 'notebook'
+              ? ['python', convertedScript(entry.path).split('/').pop() ?? '']
+              : ['python', entry.path];
       assert.deepEqual(cmd, expected);
+      if (entry.kind === 'notebook') {
+        const workdirs = byKeyword(dockerfile.final, 'WORKDIR').map(runText);
+        const folder = entry.path.includes('/') ? `/${entry.path.slice(0, entry.path.lastIndexOf('/'))}` : '';
+        assert.equal(workdirs[workdirs.length - 1], `/app${folder}`, 'a notebook runs from its own folder');
+      }
     },
   },
   {

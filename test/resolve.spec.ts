@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
-import type { ProjectFacts } from '../src/detect.js';
-import { checkOptionsEarly, resolveAnswers, type AnswerSources, type Prompt } from '../src/resolve.js';
+import { checkOptionsEarly, EXPLICIT_KEY, resolveAnswers, type AnswerSources, type Prompt } from '../src/resolve.js';
+import { makeFacts, REQUIREMENTS_TXT } from './support/facts.js';
 
-const FACTS: ProjectFacts = {
+const FACTS = makeFacts({
   folderName: 'My Shop',
+  paths: ['main.py', 'requirements.txt'],
   hasPython: true,
-  notebooks: [],
-  entry: 'main.py',
-  port: 5000,
-  requirements: true,
-};
+  entry: { value: 'main.py', why: 'main.py is there' },
+  port: { value: 5000, why: 'app.run(port=5000)' },
+  dependencies: REQUIREMENTS_TXT,
+});
 
 const sources = (over: Partial<AnswerSources> = {}): AnswerSources => ({
   options: {},
@@ -68,27 +68,28 @@ describe('answer precedence (option > .yo-rc.json > preset > detection > default
 
   it('asks only what is not given or stored, with the detected value as the default', async () => {
     const asked: Prompt[] = [];
-    const { answers, texts } = await resolveAnswers(['port', 'health', 'uid'], sources({ stored: { uid: '20000' } }), {
+    const stored = { stack: 'python-debian', entry: 'main.py', uid: '20000' };
+    const { answers, texts } = await resolveAnswers(['port', 'health', 'uid'], sources({ stored }), {
       takeDefaults: false,
       ask: (prompt) => {
         asked.push(prompt);
-        return Promise.resolve(prompt.defaultText);
+        return Promise.resolve(prompt.defaultText ?? '');
       },
     });
     assert.deepEqual(
       asked.map((prompt) => [prompt.question.name, prompt.defaultText, prompt.defaultFrom]),
       [
         ['port', '5000', 'detected'],
-        ['health', 'http', 'default'],
+        ['health', 'tcp', 'default'],
       ],
     );
     assert.equal(answers.uid, 20000);
-    assert.deepEqual(texts, { port: '5000', health: 'http', uid: '20000' });
+    assert.deepEqual(texts, { ...stored, port: '5000', health: 'tcp' });
   });
 
   it('validates typed answers with the same rule as options', async () => {
     const rules: (true | string)[] = [];
-    await resolveAnswers(['port'], sources(), {
+    await resolveAnswers(['port'], sources({ options: { stack: 'python-debian', entry: 'main.py' } }), {
       takeDefaults: false,
       ask: (prompt) => {
         rules.push(prompt.validate('99999'), prompt.validate('8080'));
@@ -100,8 +101,10 @@ describe('answer precedence (option > .yo-rc.json > preset > detection > default
 
   it('with no way to ask and no --defaults, names every missing answer in one error', async () => {
     await assert.rejects(
-      resolveAnswers(['name', 'port', 'health'], sources({ options: { name: 'shop' } }), { takeDefaults: false }),
-      /^UserError: no terminal to ask on, and no answer for --port, --health: give them as options, or add --defaults/,
+      resolveAnswers(['name', 'port', 'health'], sources({ options: { name: 'shop', stack: 'python-debian' } }), {
+        takeDefaults: false,
+      }),
+      /^UserError: no terminal to ask on, and no answer for --entry, --port, --health: give them as options, or add --defaults/,
     );
   });
 
@@ -114,9 +117,84 @@ describe('answer precedence (option > .yo-rc.json > preset > detection > default
 
   it('checks given options before anything is asked', () => {
     assert.throws(
-      () => checkOptionsEarly(['uid', 'port'], sources({ options: { port: 'x' } })),
+      () =>
+        checkOptionsEarly(
+          ['uid', 'port'],
+          sources({ options: { stack: 'python-debian', entry: 'main.py', port: 'x' } }),
+        ),
       /^UserError: --port 'x'/,
     );
-    assert.doesNotThrow(() => checkOptionsEarly(['uid', 'port'], sources({ options: { port: '80' } })));
+    assert.doesNotThrow(() =>
+      checkOptionsEarly(
+        ['uid', 'port'],
+        sources({ options: { stack: 'python-debian', entry: 'main.py', port: '80' } }),
+      ),
+    );
+  });
+});
+
+describe('dependent answers on a re-run', () => {
+  /** What the first run stored, all derived. */
+  const firstRun = { stack: 'python-debian', entry: 'main.py', port: '5000', health: 'tcp' };
+  const notebookFacts = makeFacts({
+    ...FACTS,
+    paths: ['main.py', 'report.ipynb'],
+    notebooks: ['report.ipynb'],
+    notebookEntry: { value: 'report.ipynb', why: 'the first notebook with code' },
+  });
+
+  it('derives the entry again when the stack changes: --stack jupyter takes the notebook', async () => {
+    const { answers, texts } = await resolveAnswers(
+      ['entry'],
+      sources({ options: { stack: 'jupyter' }, stored: firstRun, facts: notebookFacts }),
+      { takeDefaults: false },
+    );
+    assert.deepEqual(answers.entry, { kind: 'notebook', path: 'report.ipynb' });
+    assert.equal(texts.entry, 'report.ipynb');
+  });
+
+  it('derives the health check again when the port changes: --port none drops the probe', async () => {
+    const { answers } = await resolveAnswers(['health'], sources({ options: { port: 'none' }, stored: firstRun }), {
+      takeDefaults: false,
+    });
+    assert.equal(answers.health, 'none');
+  });
+
+  it('derives the port and the health check again when the entry changes to a server', async () => {
+    const { answers } = await resolveAnswers(
+      ['health', 'healthpath'],
+      sources({ options: { entry: 'streamlit run main.py' }, stored: { ...firstRun, port: 'none', health: 'none' } }),
+      { takeDefaults: false },
+    );
+    assert.equal(answers.port, 8501);
+    assert.equal(answers.health, 'http');
+    assert.equal(answers.healthpath, '/_stcore/health', 'the health path follows the entry');
+  });
+
+  it('keeps an answer the user set, even when what it depends on changes', async () => {
+    const { answers } = await resolveAnswers(
+      ['health'],
+      sources({
+        options: { port: '9000' },
+        stored: { ...firstRun, health: 'none', [EXPLICIT_KEY]: ['health'] },
+      }),
+      { takeDefaults: false },
+    );
+    assert.equal(answers.health, 'none');
+  });
+
+  it('keeps a derived answer when nothing it depends on changed', async () => {
+    const { answers } = await resolveAnswers(['health'], sources({ stored: { ...firstRun, health: 'none' } }), {
+      takeDefaults: false,
+    });
+    assert.equal(answers.health, 'none');
+  });
+
+  it('remembers as explicit what came from an option or a typed answer other than the default', async () => {
+    const { explicit } = await resolveAnswers(['port', 'uid', 'gid'], sources({ options: { port: '7000' } }), {
+      takeDefaults: false,
+      ask: (prompt) => Promise.resolve(prompt.question.name === 'uid' ? '20000' : (prompt.defaultText ?? '')),
+    });
+    assert.deepEqual([...explicit].sort(), ['port', 'uid']);
   });
 });

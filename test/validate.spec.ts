@@ -56,7 +56,7 @@ describe('validation (pure)', () => {
     assert.equal(value(validate.parseRelease('3.23', { stack: 'python-alpine', python: '3.14' })), '3.23');
   });
 
-  it('entry: a .py path or -m module; a notebook for jupyter', () => {
+  it('entry: a .py path, -m module or a command line; a notebook for jupyter', () => {
     assert.deepEqual(value(validate.parseEntry('src/app.py', { stack: 'python-debian' })), {
       kind: 'script',
       path: 'src/app.py',
@@ -69,10 +69,62 @@ describe('validation (pure)', () => {
       kind: 'notebook',
       path: 'nb/report.ipynb',
     });
-    for (const bad of ['/abs/app.py', 'app.sh', 'my app.py', '../app.py', '-m 1pkg', '-m pkg;rm', 'app.py"]']) {
-      assert.match(rule(validate.parseEntry(bad, { stack: 'python-debian' })), /relative path of a \.py script/);
+    // python app.py and python -m pkg are the script and module forms, written out.
+    assert.deepEqual(value(validate.parseEntry('python app.py', { stack: 'python-debian' })), {
+      kind: 'script',
+      path: 'app.py',
+    });
+    assert.deepEqual(value(validate.parseEntry('python3 -m pkg', { stack: 'python-debian' })), {
+      kind: 'module',
+      module: 'pkg',
+    });
+    // Anything else is a command line, split like a shell splits words, quotes included.
+    assert.deepEqual(value(validate.parseEntry('gunicorn shop.wsgi', { stack: 'python-debian' })), {
+      kind: 'command',
+      argv: ['gunicorn', 'shop.wsgi'],
+    });
+    assert.deepEqual(
+      value(validate.parseEntry(`uvicorn 'app.main:app' --root-path "/api v1"`, { stack: 'python-debian' })),
+      { kind: 'command', argv: ['uvicorn', 'app.main:app', '--root-path', '/api v1'] },
+    );
+    assert.equal(
+      validate.formatEntry({ kind: 'command', argv: ['uvicorn', 'app.main:app', '--root-path', '/api v1'] }),
+      `uvicorn app.main:app --root-path '/api v1'`,
+    );
+    for (const bad of ['/abs/app.py', 'my app.py"', '../app.py']) {
+      assert.match(rule(validate.parseEntry(bad, { stack: 'python-debian' })), /relative path of a \.py script|quote/);
+    }
+    for (const bad of ['-m 1pkg', '-m a b'])
+      assert.match(rule(validate.parseEntry(bad, { stack: 'python-debian' })), /-m/);
+    for (const bad of ['a && b', 'a; b', 'a | b', 'a > f', 'a $(b)', 'a `b`', 'a $HOME', 'X=1 a', 'a *.py', 'a # c']) {
+      assert.match(rule(validate.parseEntry(bad, { stack: 'python-debian' })), /shell/, bad);
     }
     assert.match(rule(validate.parseEntry('app.py', { stack: 'jupyter' })), /\.ipynb notebook/);
+    // Notebook names with spaces work (they are copied and run in JSON form); quotes and globs do not.
+    assert.deepEqual(value(validate.parseEntry('Untitled 1.ipynb', { stack: 'jupyter' })), {
+      kind: 'notebook',
+      path: 'Untitled 1.ipynb',
+    });
+    for (const bad of ['a"b.ipynb', 'a*.ipynb', 'a[1].ipynb', '../a.ipynb', 'a\nb.ipynb', '$x.ipynb']) {
+      assert.match(rule(validate.parseEntry(bad, { stack: 'jupyter' })), /\.ipynb notebook/, bad);
+    }
+  });
+
+  it('entry: names something the project has, when it has sources', () => {
+    const project = { paths: ['app.py', 'shop/__init__.py', 'shop/cli.py', 'nb/a.ipynb'], declared: ['flask'] };
+    const debian = { stack: 'python-debian' as const };
+    assert.equal(validate.parseEntry('app.py', debian, project).ok, true);
+    assert.match(rule(validate.parseEntry('main.py', debian, project)), /not in the project.*the project has app\.py/);
+    assert.equal(validate.parseEntry('-m shop.cli', debian, project).ok, true);
+    assert.equal(validate.parseEntry('-m shop', debian, project).ok, true);
+    assert.equal(validate.parseEntry('-m flask', debian, project).ok, true, 'a module of a declared package');
+    assert.match(rule(validate.parseEntry('-m nope', debian, project)), /module nope is not in the project/);
+    assert.match(
+      rule(validate.parseEntry('b.ipynb', { stack: 'jupyter' }, project)),
+      /not in the project.*nb\/a\.ipynb/,
+    );
+    // A new, empty repository may still name the file it will have.
+    assert.equal(validate.parseEntry('app.py', debian, { paths: ['README.md'], declared: [] }).ok, true);
   });
 
   it('port: 1-65535 or none', () => {
@@ -82,10 +134,12 @@ describe('validation (pure)', () => {
       assert.match(rule(validate.parsePort(bad)), /1 to 65535, or none/);
   });
 
-  it('health: http needs a port', () => {
+  it('health: http and tcp need a port', () => {
     assert.equal(value(validate.parseHealth('cmd', { port: null })), 'cmd');
+    assert.equal(value(validate.parseHealth('tcp', { port: 80 })), 'tcp');
     assert.match(rule(validate.parseHealth('http', { port: null })), /needs a port/);
-    assert.match(rule(validate.parseHealth('tcp', { port: 80 })), /must be one of http, cmd, none/);
+    assert.match(rule(validate.parseHealth('tcp', { port: null })), /needs a port/);
+    assert.match(rule(validate.parseHealth('ping', { port: 80 })), /must be one of http, tcp, cmd, none/);
   });
 
   it('healthpath: a plain URL path', () => {

@@ -29,7 +29,9 @@ describe('docker-best (app)', () => {
   });
 
   it('stores every answer in .yo-rc.json, as the text an option would take', async () => {
-    const generated = await generate({ options: { defaults: true, port: '8080', volumes: '/srv/a,/srv/b' } });
+    const generated = await generate({
+      options: { defaults: true, port: '8080', health: 'http', volumes: '/srv/a,/srv/b' },
+    });
     const stored = storedAnswers(generated.dir);
     assert.equal(stored.port, '8080');
     assert.equal(stored.health, 'http');
@@ -37,7 +39,8 @@ describe('docker-best (app)', () => {
     assert.equal(stored.volumes, '/srv/a,/srv/b');
     assert.equal(stored.python, newestPython());
     assert.equal(stored.healthcmd, undefined, 'a question that does not apply is not stored');
-    const { fingerprints, ...answers } = stored;
+    const { fingerprints, explicit, ...answers } = stored;
+    assert.deepEqual(explicit, ['health', 'port', 'volumes'], 'the answers the user gave are remembered as explicit');
     assert.deepEqual(Object.keys(answers).sort(), ANSWER_NAMES.filter((name) => name !== 'healthcmd').sort());
     assert.ok(fingerprints, 'and a fingerprint of each file written, to tell user edits from old output');
   });
@@ -83,7 +86,7 @@ describe('docker-best (app)', () => {
     );
     assert.equal(answers.port, '5000');
     assert.equal(answers.entry, 'main.py');
-    assert.equal(answers.health, 'http');
+    assert.equal(answers.health, 'tcp', 'a port and no health route in the code: the port is probed');
   });
 
   it('an option overrides a stored answer and updates .yo-rc.json', async () => {
@@ -109,8 +112,11 @@ describe('docker-best (app)', () => {
 
   describe('each generator alone', () => {
     for (const generator of FILE_NAMES) {
-      // What a file needs, as src/files.ts declares it, with prerequisites; healthcmd does not apply to http.
-      const needs = withPrerequisites(GENERATED[generator].needs).filter((name) => name !== 'healthcmd');
+      // What a file needs, as src/files.ts declares it, with prerequisites; with a port and no health route
+      // the health check is tcp, so neither healthpath nor healthcmd applies.
+      const needs = withPrerequisites(GENERATED[generator].needs).filter(
+        (name) => name !== 'healthcmd' && name !== 'healthpath',
+      );
       it(`${generator}: in a new project asks only what it needs and writes only its file`, async () => {
         const generated = await generate({ generator, answers: { port: '8000' } });
         const asked = generated.result.askedQuestions.map((question) => question.name).sort();

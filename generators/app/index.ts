@@ -2,6 +2,7 @@
  * docker-best (app) — the whole setup. It settles every answer once (asking in one sitting), stores them,
  * then composes the generators that write each file; they find their answers stored and ask nothing.
  */
+import { fileURLToPath } from 'node:url';
 import type { BaseOptions } from 'yeoman-generator';
 import { ANSWER_NAMES } from '../../src/answers.js';
 import { FILE_NAMES } from '../../src/files.js';
@@ -16,7 +17,7 @@ export default class AppGenerator extends DockerBestGenerator {
     // `composed` tells a part that the app owns the run-wide features (install, conflicts).
     const options: Record<string, unknown> = { composed: true };
     for (const part of FILE_NAMES) {
-      await this.composeWith(new URL(`../${part}/index.js`, import.meta.url).pathname, {
+      await this.composeWith(fileURLToPath(new URL(`../${part}/index.js`, import.meta.url)), {
         generatorOptions: options,
       });
     }

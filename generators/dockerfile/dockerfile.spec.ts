@@ -195,9 +195,21 @@ describe('docker-best:dockerfile', () => {
       assert.equal(runText(health), 'NONE');
     });
 
-    it('defaults to http when a port is set and to none without one', async () => {
+    it('tcp connects to the port with Python socket, no curl', async () => {
+      const dockerfile = await dockerfileFor('python-debian', { port: '8080', health: 'tcp' });
+      const [health] = byKeyword(dockerfile.final, 'HEALTHCHECK');
+      assert.ok(health);
+      assert.deepEqual(execArgs(health), [
+        'python',
+        '-c',
+        "import socket; socket.create_connection(('127.0.0.1', 8080), timeout=4).close()",
+      ]);
+    });
+
+    it('defaults to tcp when a port is set and the code shows no health route, and to none without a port', async () => {
       const withPort = await dockerfileFor('python-debian', { port: '9000' });
-      assert.match(withPort.text, /urlopen\('http:\/\/127\.0\.0\.1:9000\/healthz'/);
+      assert.match(withPort.text, /socket\.create_connection\(\('127\.0\.0\.1', 9000\)/);
+      assert.doesNotMatch(withPort.text, /healthz/, 'no guessed health path');
       const withoutPort = await dockerfileFor('python-debian', { port: 'none' });
       assert.equal(runText(byKeyword(withoutPort.final, 'HEALTHCHECK')[0]!), 'NONE');
     });
@@ -273,7 +285,11 @@ describe('docker-best:dockerfile', () => {
     });
 
     it('--entry -m runs the module', async () => {
-      const dockerfile = await dockerfileFor('python-debian', { entry: '-m service.main' });
+      const dockerfile = await dockerfileFor(
+        'python-debian',
+        { entry: '-m service.main' },
+        { 'service/__init__.py': '', 'service/main.py': 'print(1)\n' },
+      );
       assert.deepEqual(execArgs(byKeyword(dockerfile.final, 'CMD')[0]!), ['python', '-m', 'service.main']);
     });
 
@@ -304,13 +320,16 @@ describe('docker-best:dockerfile', () => {
       );
     });
 
-    it('converts the notebook with nbconvert --to script in a converter stage of the pinned converter image', () => {
+    it('converts the notebook with the Python exporter of nbconvert in a converter stage of the pinned converter image', () => {
       const convert = dockerfile.stage('convert');
       assert.equal(convert.image, `${CONVERTER.image}:${CONVERTER.tag}`);
+      assert.deepEqual(byKeyword(convert, 'COPY').map(runText), [
+        '["notebooks/report.ipynb", "/tmp/converted/in/notebook.ipynb"]',
+      ]);
       const [run] = runs(dockerfile, 'convert');
       assert.match(
         run ?? '',
-        /^jupyter nbconvert --to script --output-dir \/tmp\/converted \/tmp\/notebook\/report\.ipynb /,
+        /^jupyter nbconvert --to python --output-dir \/tmp\/converted\/out --output notebook \/tmp\/converted\/in\/notebook\.ipynb /,
       );
     });
 
@@ -318,7 +337,7 @@ describe('docker-best:dockerfile', () => {
       const [run] = runs(dockerfile, 'convert');
       assert.match(
         run ?? '',
-        /if grep -n get_ipython \/tmp\/converted\/report\.py; then echo "error: notebooks\/report\.ipynb uses IPython magics[^"]*" >&2; exit 1; fi/,
+        /if grep -n get_ipython \/tmp\/converted\/out\/notebook\.py; then echo "error: notebooks\/report\.ipynb uses IPython magics[^"]*" >&2; exit 1; fi/,
       );
     });
 
@@ -326,11 +345,16 @@ describe('docker-best:dockerfile', () => {
       assert.notEqual(dockerfile.final.image, dockerfile.stage('convert').image);
       const fromConvert = byKeyword(dockerfile.stage('builder'), 'COPY').map(runText);
       assert.ok(
-        fromConvert.includes('--from=convert /tmp/converted/report.py ./notebooks/report.py'),
+        fromConvert.includes('--from=convert ["/tmp/converted/out/notebook.py", "./notebooks/report.py"]'),
         fromConvert.join(' | '),
       );
       assert.ok(!byKeyword(dockerfile.final, 'COPY').some((copy) => runText(copy).includes('--from=convert')));
-      assert.deepEqual(execArgs(byKeyword(dockerfile.final, 'CMD')[0]!), ['python', 'notebooks/report.py']);
+      assert.deepEqual(execArgs(byKeyword(dockerfile.final, 'CMD')[0]!), ['python', 'report.py']);
+    });
+
+    it("runs the script from the notebook's own folder, so relative paths hold as in Jupyter", () => {
+      const workdirs = byKeyword(dockerfile.final, 'WORKDIR').map(runText);
+      assert.equal(workdirs[workdirs.length - 1], '/app/notebooks');
     });
   });
 });

@@ -4,9 +4,10 @@
  */
 import { ANSWER_NAMES } from '../answers.js';
 import { CATALOGUE_CHECKED, CONVERTER, PYTHON, osRelease, pythonImage } from '../catalogue.js';
-import type { ProjectFacts } from '../detect.js';
+import type { ProjectFacts } from '../detect/index.js';
 import { STACKS } from '../stacks.js';
 import type { Answers, Entry } from '../model.js';
+import { listenOn } from '../servers.js';
 import { dockerfileString, execForm } from './quote.js';
 
 /** The Dockerfile depends on every answer. */
@@ -42,11 +43,17 @@ export interface DockerfileContext {
   /** Present for the jupyter stack; null otherwise (templates test it). */
   readonly converter: {
     readonly image: string;
+    /** The notebook's path as the error message names it (validated: no quote, `$` or backslash). */
     readonly notebook: string;
-    readonly notebookName: string;
-    readonly script: string;
-    readonly scriptName: string;
-    readonly dir: string;
+    /** `COPY` of the notebook to the converter's fixed name, in JSON form (spaces are fine). */
+    readonly copyIn: string;
+    /** The fixed paths the converter reads and writes. */
+    readonly input: string;
+    readonly outputDir: string;
+    readonly outputName: string;
+    readonly output: string;
+    /** `COPY --from=convert` of the script to its place beside the notebook, in JSON form. */
+    readonly copyOut: string;
   } | null;
   readonly builder: {
     readonly packages: readonly string[];
@@ -66,6 +73,8 @@ export interface DockerfileContext {
       { readonly kind: 'exec'; readonly options: string; readonly command: string } | { readonly kind: 'none' };
     readonly entrypoint: string;
     readonly cmd: string;
+    /** Where the app runs: the app folder, or a notebook's own folder so its relative paths hold. */
+    readonly workdir: string;
     readonly title: string;
   };
   readonly venv: string;
@@ -80,14 +89,15 @@ const PYPROJECT_DEPENDENCIES =
   `open('/tmp/requirements.txt', 'w').write(chr(10).join(project.get('dependencies', [])))" ` +
   `&& ${PIP} -r /tmp/requirements.txt`;
 
-export type InstallFacts = Pick<ProjectFacts, 'requirements' | 'pyproject'>;
+export type InstallFacts = Pick<ProjectFacts, 'dependencies' | 'pyproject'>;
 
 export const installPlan = (facts: InstallFacts): InstallPlan => {
   const pyproject = facts.pyproject !== undefined;
-  if (facts.requirements) {
+  const [requirements] = facts.dependencies.requirements;
+  if (requirements !== undefined) {
     return {
-      manifests: ['requirements.txt'],
-      dependencies: `${PIP} -r requirements.txt`,
+      manifests: [...requirements.closure],
+      dependencies: `${PIP} -r ${requirements.file}`,
       ...(pyproject ? { project: `${PIP} .` } : {}),
     };
   }
@@ -102,18 +112,34 @@ const sorted = (items: readonly string[]): string[] => [...items].sort((a, b) =>
 /** The script a notebook becomes: `notebooks/report.ipynb` -> `notebooks/report.py`. */
 export const convertedScript = (notebook: string): string => notebook.replace(/\.ipynb$/, '.py');
 
-const command = (entry: Entry): string[] => {
+/** The folder of a relative path, '' at the top. */
+const folderOf = (path: string): string => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '');
+
+/** The last part of a relative path. */
+const baseName = (path: string): string => path.split('/').pop() ?? path;
+
+const command = (entry: Entry, port: number | null): string[] => {
   switch (entry.kind) {
+    case 'command':
+      return port === null ? [...entry.argv] : listenOn(entry.argv, port);
     case 'module':
       return ['python', '-m', entry.module];
     case 'script':
       return ['python', entry.path];
     case 'notebook':
-      return ['python', convertedScript(entry.path)];
+      // Run from the notebook's own folder (WORKDIR), so the paths it opens resolve as in Jupyter.
+      return ['python', baseName(convertedScript(entry.path))];
   }
 };
 
 const HEALTH_OPTIONS = '--interval=30s --timeout=5s --start-period=15s --retries=3';
+
+/** A tcp probe with Python's standard library: the port accepts a connection. */
+export const tcpProbe = (port: number): string[] => [
+  'python',
+  '-c',
+  `import socket; socket.create_connection(('127.0.0.1', ${port}), timeout=4).close()`,
+];
 
 /** An http probe with Python's standard library: no curl in the image. Any error or HTTP status >= 400 fails. */
 export const httpProbe = (port: number, path: string): string[] => {
@@ -144,19 +170,24 @@ export const dockerfileContext = (answers: DockerfileAnswers, facts: InstallFact
       ? {
           image: `${CONVERTER.image}:\${CONVERTER_TAG}`,
           notebook: answers.entry.path,
-          notebookName: answers.entry.path.split('/').pop() ?? answers.entry.path,
-          script: convertedScript(answers.entry.path),
-          scriptName: convertedScript(answers.entry.path).split('/').pop() ?? '',
-          dir: CONVERTED_DIR,
+          copyIn: execForm([answers.entry.path, `${CONVERTED_DIR}/in/notebook.ipynb`]),
+          input: `${CONVERTED_DIR}/in/notebook.ipynb`,
+          outputDir: `${CONVERTED_DIR}/out`,
+          outputName: 'notebook',
+          output: `${CONVERTED_DIR}/out/notebook.py`,
+          copyOut: execForm([`${CONVERTED_DIR}/out/notebook.py`, `./${convertedScript(answers.entry.path)}`]),
         }
       : null;
+  const notebookDir = answers.entry.kind === 'notebook' ? folderOf(answers.entry.path) : '';
 
   const healthcheck: DockerfileContext['runtime']['healthcheck'] =
     answers.health === 'http' && answers.port !== null
       ? { kind: 'exec', options: HEALTH_OPTIONS, command: execForm(httpProbe(answers.port, answers.healthpath)) }
-      : answers.health === 'cmd'
-        ? { kind: 'exec', options: HEALTH_OPTIONS, command: execForm(answers.healthcmd) }
-        : { kind: 'none' };
+      : answers.health === 'tcp' && answers.port !== null
+        ? { kind: 'exec', options: HEALTH_OPTIONS, command: execForm(tcpProbe(answers.port)) }
+        : answers.health === 'cmd'
+          ? { kind: 'exec', options: HEALTH_OPTIONS, command: execForm(answers.healthcmd) }
+          : { kind: 'none' };
 
   return {
     stack: answers.stack,
@@ -181,7 +212,8 @@ export const dockerfileContext = (answers: DockerfileAnswers, facts: InstallFact
       port: answers.port,
       healthcheck,
       entrypoint: execForm([family === 'debian' ? '/usr/bin/tini' : '/sbin/tini', '--']),
-      cmd: execForm(command(answers.entry)),
+      cmd: execForm(command(answers.entry, answers.port)),
+      workdir: notebookDir === '' ? APP_DIR : `${APP_DIR}/${notebookDir}`,
       title: dockerfileString(answers.name),
     },
     venv: VENV,

@@ -7,9 +7,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import helpers, { type RunResult } from 'yeoman-test';
+import { FILE_NAMES, type FileName } from '../../src/files.js';
 
-export const GENERATOR_NAMES = ['app', 'dockerfile', 'dockerignore', 'build', 'compose', 'docs', 'team'] as const;
-export type GeneratorName = (typeof GENERATOR_NAMES)[number];
+/** Every generator: the app, one per generated file (src/files.ts), and team. */
+export type GeneratorName = 'app' | FileName | 'team';
+export const GENERATOR_NAMES: readonly GeneratorName[] = ['app', ...FILE_NAMES, 'team'];
 
 /** The compiled generator module for `name` (tests run from dist/test/...). */
 export const generatorPath = (name: GeneratorName): string =>

@@ -3,20 +3,23 @@
  * src/files.ts contexts -> src/templates.ts), for tests that render thousands of answers.
  */
 import { ANSWER_NAMES } from '../../src/answers.js';
-import type { ProjectFacts } from '../../src/detect.js';
+import type { ProjectFacts } from '../../src/detect/index.js';
+import { makeFacts, REQUIREMENTS_TXT } from './facts.js';
 import { FILE_NAMES, FILES } from '../../src/files.js';
 import { complete, resolveAnswers } from '../../src/resolve.js';
 import { renderText, TemplateSet } from '../../src/templates.js';
 import type { Answers } from '../../src/model.js';
 
 /** A project with a script, a notebook and requirements.txt, as detection would see it. */
-export const PROJECT_FACTS: ProjectFacts = {
-  folderName: 'project',
+export const PROJECT_FACTS: ProjectFacts = makeFacts({
+  // No file listing: entries are not checked against the project's files, so any valid entry renders.
+  paths: [],
   hasPython: true,
   notebooks: ['report.ipynb'],
-  entry: 'app.py',
-  requirements: true,
-};
+  notebookEntry: { value: 'report.ipynb', why: 'the first notebook with code' },
+  entry: { value: 'app.py', why: 'app.py is there' },
+  dependencies: REQUIREMENTS_TXT,
+});
 
 /** Files that make a folder look like PROJECT_FACTS (but for its name). */
 export const PROJECT_FILES: Readonly<Record<string, string>> = {
