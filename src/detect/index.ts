@@ -4,7 +4,8 @@
  * src/detect/files.ts: a bounded listing, capped reads, no link followed out of the project; nothing here
  * writes.
  */
-import type { DependencyFacts, Detected, ProjectFacts, RequirementsFile } from './facts.js';
+import { detectDependencies } from './deps.js';
+import type { ProjectFacts } from './facts.js';
 import { ProjectFiles } from './files.js';
 import { readPyproject, type Pyproject } from './pyproject.js';
 
@@ -63,23 +64,6 @@ const portSources = (files: ProjectFiles, entry: string | undefined): string[] =
     .concat(entryFile === undefined ? [] : [entryFile])
     .map((file) => files.read(file))
     .filter((text): text is string => text !== undefined);
-};
-
-/** PEP 503 normalised package name. */
-export const normaliseName = (name: string): string => name.toLowerCase().replace(/[-_.]+/g, '-');
-
-const detectDependencies = (files: ProjectFiles, pyproject: Pyproject | undefined): DependencyFacts => {
-  const requirements: RequirementsFile[] = files.has('requirements.txt')
-    ? [{ file: 'requirements.txt', closure: ['requirements.txt'], hashes: false }]
-    : [];
-  const installable = pyproject !== undefined || files.has('setup.py') || files.has('setup.cfg');
-  const detected: Detected<string> =
-    requirements[0] !== undefined
-      ? { value: requirements[0].file, why: `${requirements[0].file} lists the dependencies` }
-      : pyproject !== undefined
-        ? { value: 'pip', why: 'pyproject.toml declares the project and its dependencies' }
-        : { value: 'none', why: 'no dependency manifest found' };
-  return { detected, requirements, locks: {}, installable, declared: [] };
 };
 
 export const detectProject = (root: string): ProjectFacts => {
