@@ -2,7 +2,7 @@
  * A Dockerfile as the tests look at it: parsed with dockerfile-ast into stages of instructions, with the
  * global ARGs resolved in FROM lines. Tests assert on this, never on raw text.
  */
-import { DockerfileParser, type Instruction, type JSONInstruction, type ModifiableInstruction } from 'dockerfile-ast';
+import { DockerfileParser, type Instruction, type ModifiableInstruction } from 'dockerfile-ast';
 
 export interface Stage {
   readonly name: string | null;
@@ -78,7 +78,12 @@ export const execArgs = (instruction: Instruction): string[] => {
     if (!Array.isArray(parsed)) throw new Error(`HEALTHCHECK CMD is not in exec form: ${json}`);
     return parsed.map(String);
   }
-  return (instruction as JSONInstruction).getJSONStrings().map((argument) => argument.getJSONValue());
+  // JSON.parse, not dockerfile-ast's getJSONStrings(), which drops the spaces inside a string
+  // (["python", "my report.py"] reads as "myreport.py"); Docker reads exec forms as JSON.
+  const json = (instruction.getArgumentsContent() ?? '').replace(/\\\n/g, ' ');
+  const parsed: unknown = JSON.parse(json);
+  if (!Array.isArray(parsed)) throw new Error(`${instruction.getKeyword()} is not in exec form: ${json}`);
+  return parsed.map(String);
 };
 
 /** An instruction's flags (`--from=builder`) and arguments as one line, continuation lines joined. */
