@@ -9,6 +9,8 @@ import type { ProjectFacts } from './detect/index.js';
 import { commandPort, serverOf } from './servers.js';
 import { STACK_NAMES, STACKS, type Stack } from './stacks.js';
 import {
+  parseCi,
+  parseDebugPort,
   formatEntry,
   formatEnv,
   formatList,
@@ -28,9 +30,12 @@ import {
   sanitiseName,
   type ProjectView,
 } from './validate.js';
-import { HEALTH_KINDS, type Answers, type Entry, type Parsed } from './model.js';
+import { CI_KINDS, HEALTH_KINDS, type Answers, type Entry, type Parsed } from './model.js';
 
 export type AnswerName = keyof Answers;
+
+/** GitLab's pipeline file: a project that has one gets a GitLab CI job by default. */
+export const GITLAB_CI_FILE = '.gitlab-ci.yml';
 export type Known = Partial<Answers>;
 
 /** A question whose answer has type V. */
@@ -288,6 +293,27 @@ export const QUESTIONS: readonly AnyQuestion[] = [
     parse: (raw) => parseEnv(raw),
     format: formatEnv,
     defaultValue: () => [],
+  }),
+  define({
+    name: 'debugport',
+    message: 'Port for the debugpy debugger in the development override (compose.dev.yaml), or none?',
+    description:
+      'debugpy port the development override (compose.dev.yaml) publishes on 127.0.0.1, e.g. 5678, or none (default: none)',
+    after: ['port'],
+    parse: (raw, known) => parseDebugPort(raw, { port: need(known, 'port') }),
+    format: (value) => (value === null ? 'none' : String(value)),
+    defaultValue: () => null,
+  }),
+  define({
+    name: 'ci',
+    message: 'CI workflow that builds, checks and pushes the image: github, gitlab, or none?',
+    description: `CI workflow to write: ${CI_KINDS.join(', ')} (default: gitlab when .gitlab-ci.yml exists, else github)`,
+    after: [],
+    choices: () => CI_KINDS,
+    parse: (raw) => parseCi(raw),
+    format: (value) => value,
+    defaultValue: (_known, facts) => (facts.paths.includes(GITLAB_CI_FILE) ? 'gitlab' : 'github'),
+    detected: (_known, facts) => facts.paths.includes(GITLAB_CI_FILE),
   }),
 ];
 

@@ -88,3 +88,39 @@ export const pythonImage = (family: OsFamily, version: string, release: string):
 
 export const osRelease = (family: OsFamily, release: string): OsRelease | undefined =>
   family === 'debian' ? DEBIAN[release] : ALPINE[release];
+
+/**
+ * debugpy, installed by the development override (compose.dev.yaml) when --debugport is given; checked
+ * 2026-11-29 (PyPI: debugpy).
+ */
+export const DEBUGPY = { package: 'debugpy', version: '1.8.22', checked: '2026-11-29' } as const;
+
+/**
+ * The GitHub Actions the CI workflow uses, pinned by full version (their release tags on GitHub), checked
+ * 2026-11-29.
+ */
+export const GITHUB_ACTIONS = {
+  checked: '2026-11-29',
+  checkout: 'actions/checkout@v7.0.1',
+  setupQemu: 'docker/setup-qemu-action@v4.2.0',
+  setupBuildx: 'docker/setup-buildx-action@v4.3.0',
+  login: 'docker/login-action@v4.1.0',
+  metadata: 'docker/metadata-action@v6.2.0',
+  buildPush: 'docker/build-push-action@v7.3.0',
+  /** The runner image, by version rather than `ubuntu-latest`. */
+  runner: 'ubuntu-24.04',
+} as const;
+
+/**
+ * The images the GitLab CI job runs: the Docker CLI with buildx, its Docker-in-Docker service, and the QEMU
+ * installer for the arm64 half of the build; checked 2026-11-29 (docker-library/docker, tonistiigi/binfmt).
+ */
+export const GITLAB_IMAGES = {
+  checked: '2026-11-29',
+  docker: 'docker:29.7.2',
+  dind: 'docker:29.7.2-dind',
+  binfmt: 'tonistiigi/binfmt:qemu-v10.2.3-68',
+} as const;
+
+/** The platforms CI builds for. */
+export const CI_PLATFORMS = ['linux/amd64', 'linux/arm64'] as const;

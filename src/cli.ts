@@ -9,11 +9,11 @@
 import { fileURLToPath } from 'node:url';
 import { addEnvironmentOptions, createEnv } from 'yeoman-environment';
 import { isUserError } from './errors.js';
-import { FILE_NAMES, FILES } from './files.js';
+import { destinationsOf, FILE_NAMES, FILES } from './files.js';
 
 /** Sub-generators reachable as the first argument, with what they write: one per generated file, and team. */
 export const SUBGENERATORS: Readonly<Record<string, string>> = {
-  ...Object.fromEntries(FILE_NAMES.map((name) => [name, FILES[name].destination])),
+  ...Object.fromEntries(FILE_NAMES.map((name) => [name, destinationsOf(FILES[name]).join(' or ')])),
   team: 'a team template pack (templates, preset, package.json, README)',
 };
 

@@ -5,7 +5,9 @@
  */
 import type { AnswerName } from './answers.js';
 import { BUILD_NEEDS, buildContext } from './context/build.js';
-import { COMPOSE_NEEDS, composeContext } from './context/compose.js';
+import { CI_FILES, CI_NEEDS, ciContext, ciDestination } from './context/ci.js';
+import { COMPOSE_NEEDS, composeContext, stackContext } from './context/compose.js';
+import { DEV_NEEDS, devContext } from './context/dev.js';
 import { DOCKERFILE_NEEDS, dockerfileContext } from './context/dockerfile.js';
 import { DOCS_NEEDS, docsContext } from './context/docs.js';
 import type { ProjectFacts } from './detect/index.js';
@@ -19,6 +21,13 @@ export interface GeneratedFile {
   readonly needs: readonly AnswerName[];
   readonly executable: boolean;
   readonly context: (answers: Answers, facts: ProjectFacts) => object;
+  /**
+   * Where the file goes when an answer decides it (the CI workflow: GitHub or GitLab), or null for no file;
+   * absent: always `destination`.
+   */
+  readonly destinationFor?: (answers: Answers) => string | null;
+  /** Every other path the file may be written to (kept out of the build context too). */
+  readonly alternatives?: readonly string[];
 }
 
 /** What a generator of this table writes, in one line (the bin's help lists it). */
@@ -51,6 +60,29 @@ export const FILES = {
     executable: false,
     context: (answers) => composeContext(answers),
   },
+  stack: {
+    template: 'stack.yaml',
+    destination: 'stack.yaml',
+    needs: COMPOSE_NEEDS,
+    executable: false,
+    context: (answers) => stackContext(answers),
+  },
+  dev: {
+    template: 'compose.dev.yaml',
+    destination: 'compose.dev.yaml',
+    needs: DEV_NEEDS,
+    executable: false,
+    context: (answers, facts) => devContext(answers, facts),
+  },
+  ci: {
+    template: 'ci.yml',
+    destination: CI_FILES.github,
+    needs: CI_NEEDS,
+    executable: false,
+    context: (answers) => ciContext(answers),
+    destinationFor: (answers) => ciDestination(answers),
+    alternatives: [CI_FILES.gitlab],
+  },
   docs: {
     template: 'README.Docker.md',
     destination: 'README.Docker.md',
@@ -61,6 +93,13 @@ export const FILES = {
 } as const satisfies Record<string, GeneratedFile>;
 
 export type FileName = keyof typeof FILES;
+
+/** Where a file of the table goes for these answers; null when the answers say it is not written. */
+export const destinationOf = (file: GeneratedFile, answers: Answers): string | null =>
+  file.destinationFor === undefined ? file.destination : file.destinationFor(answers);
+
+/** Every path a file of the table may be written to. */
+export const destinationsOf = (file: GeneratedFile): string[] => [file.destination, ...(file.alternatives ?? [])];
 export const FILE_NAMES = Object.keys(FILES) as FileName[];
 
 /** The generator's own state in a project. */
@@ -72,5 +111,5 @@ export const STATE_FILES = ['.yo-rc.json', '.yo-resolve'] as const;
  * the table above calls it at render time.)
  */
 export function setupFiles(): string[] {
-  return [...FILE_NAMES.map((name) => FILES[name].destination), ...STATE_FILES];
+  return [...FILE_NAMES.flatMap((name) => destinationsOf(FILES[name])), ...STATE_FILES];
 }

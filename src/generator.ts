@@ -8,7 +8,7 @@ import Generator, { type BaseOptions } from 'yeoman-generator';
 import { QUESTIONS, withPrerequisites, type AnswerName } from './answers.js';
 import { detectProject, type ProjectFacts } from './detect/index.js';
 import { checkOptionsEarly, complete, EXPLICIT_KEY, resolveAnswers, type Prompt, type ResolveMode } from './resolve.js';
-import type { GeneratedFile } from './files.js';
+import { destinationOf, type GeneratedFile } from './files.js';
 import {
   cannotWrite,
   conflictError,
@@ -226,7 +226,9 @@ export abstract class FileGenerator extends DockerBestGenerator {
 
   writing(): void {
     const file = this.#file;
-    this.render(file.template, file.destination, file.context(this.answers, this.facts), {
+    const destination = destinationOf(file, this.answers);
+    if (destination === null) return;
+    this.render(file.template, destination, file.context(this.answers, this.facts), {
       executable: file.executable,
     });
   }

@@ -25,6 +25,10 @@ export const HEALTH_KINDS: readonly Health[] = ['http', 'tcp', 'cmd', 'none'];
 
 export type EnvPair = readonly [key: string, value: string];
 
+/** Where the CI workflow goes: GitHub Actions, GitLab CI, or no CI file. */
+export type CiKind = 'github' | 'gitlab' | 'none';
+export const CI_KINDS: readonly CiKind[] = ['github', 'gitlab', 'none'];
+
 /** The answers the generators work from, parsed and typed. */
 export interface Answers {
   stack: Stack;
@@ -42,4 +46,7 @@ export interface Answers {
   uid: number;
   gid: number;
   env: readonly EnvPair[];
+  /** The debugpy port the development override publishes on 127.0.0.1, or none. */
+  debugport: number | null;
+  ci: CiKind;
 }

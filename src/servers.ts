@@ -229,8 +229,25 @@ export const listenOn = (argv: readonly string[], port: number): string[] => {
   return [...prefix, ...server.listen(rest, port)];
 };
 
+/** `python manage.py runserver ...`: Django's own development server (its manage.py in any folder). */
+const isRunserver = (argv: readonly string[]): boolean =>
+  /^python(?:3(?:\.\d+)?)?$/.test(argv[0] ?? '') && /(^|\/)manage\.py$/.test(argv[1] ?? '') && argv[2] === 'runserver';
+
+/**
+ * Django's development server for the project whose manage.py is at `managePy` (relative to the app folder),
+ * on 0.0.0.0:port: it reloads on every source change and serves the static files itself.
+ */
+export const djangoRunserver = (managePy: string, port: number): string[] => [
+  'python',
+  managePy,
+  'runserver',
+  `0.0.0.0:${port}`,
+];
+
 /** The reloading variant of a command for development, or undefined when its server has none. */
 export const reloading = (argv: readonly string[]): string[] | undefined => {
+  // runserver reloads unless told not to.
+  if (isRunserver(argv)) return argv.filter((arg) => arg !== '--noreload');
   const server = serverOf(argv);
   if (server?.reload === undefined) return undefined;
   const { prefix, rest } = withoutPythonM(argv);

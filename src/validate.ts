@@ -9,7 +9,7 @@
 import { ALPINE, CATALOGUE_CHECKED, DEBIAN, PYTHON, pythonLines, releasesFor } from './catalogue.js';
 import { parse as parseShell } from 'shell-quote';
 import { showValue } from './errors.js';
-import { HEALTH_KINDS, type Entry, type EnvPair, type Health, type Parsed } from './model.js';
+import { CI_KINDS, HEALTH_KINDS, type CiKind, type Entry, type EnvPair, type Health, type Parsed } from './model.js';
 import { STACK_NAMES, STACKS, isStack, type Stack } from './stacks.js';
 
 const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
@@ -282,6 +282,22 @@ export const parsePort = (raw: string): Parsed<number | null> => {
     if (port <= 65535) return ok(port);
   }
   return fail('must be a whole number from 1 to 65535, or none');
+};
+
+/** The debugpy port of the development override: a port other than the app's, or none (no debugger). */
+export const parseDebugPort = (raw: string, known: { port: number | null }): Parsed<number | null> => {
+  const parsed = parsePort(raw);
+  if (!parsed.ok) return parsed;
+  if (parsed.value !== null && parsed.value === known.port) {
+    return fail(`must differ from --port ${known.port}: the app listens there; debugpy needs a port of its own, e.g. 5678`);
+  }
+  return parsed;
+};
+
+export const parseCi = (raw: string): Parsed<CiKind> => {
+  const value = raw.trim();
+  const kind = CI_KINDS.find((candidate) => candidate === value);
+  return kind === undefined ? fail(oneOf(CI_KINDS)) : ok(kind);
 };
 
 export const parseHealth = (raw: string, known: { port: number | null }): Parsed<Health> => {

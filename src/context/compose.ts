@@ -2,6 +2,13 @@
  * compose.yaml: one hardened service running the image build.sh makes. Keys are limited to what both
  * Compose v2 and docker-compose 1.29 accept (no top-level name, no deploy.resources.limits.pids, no
  * healthcheck.start_interval); limits use mem_limit/pids_limit/cpus, which both honour.
+ *
+ * stack.yaml: the same service for `docker stack deploy`. One file cannot serve Compose and Swarm (measured
+ * with Compose 2.26.1, docker-compose 1.29.2 and the docker 20.10 and 28 clients; README.Docker.md has the
+ * table): Swarm refuses mem_limit and pids_limit and takes its limits from deploy.resources; Compose v2 refuses
+ * pids_limit beside a deploy.resources.limits block that has no pids, and docker-compose 1.29 refuses
+ * deploy.resources.limits.pids; and Debian's docker 20.10 client refuses a stack file without `version`,
+ * which compose.yaml must not have.
  */
 import { COMPOSE_LIMITS } from '../catalogue.js';
 import { STACKS } from '../stacks.js';
@@ -17,6 +24,9 @@ export const COMPOSE_NEEDS = [
   'volumes',
 ] as const satisfies readonly (keyof Answers)[];
 export type ComposeAnswers = Pick<Answers, (typeof COMPOSE_NEEDS)[number]>;
+
+/** The Compose file format docker stack deploy reads: the newest the docker 20.10 client knows. */
+export const STACK_FORMAT = '3.9';
 
 export interface ComposeContext {
   /** Quoted service name: a key that stays a string in every YAML version. */
@@ -81,21 +91,49 @@ export const serviceName = (name: string): string => yamlSafeName(imageBasename(
 export const isBatchJob = (answers: Pick<Answers, 'stack' | 'port' | 'health'>): boolean =>
   STACKS[answers.stack].notebook || (answers.port === null && answers.health === 'none');
 
-export const composeContext = (answers: ComposeAnswers): ComposeContext => {
+/** What compose.yaml and stack.yaml say alike: the service, the image, the named volumes. */
+const serviceBasics = (answers: ComposeAnswers): Pick<ComposeContext, 'service' | 'image' | 'volumes'> => {
   const names = volumeNames(answers.volumes);
   return {
     service: yamlString(serviceName(answers.name)),
     image: yamlString(`${answers.name}:\${TAG:-latest}`),
-    // Quoted, in single quotes: the style dclint's require-quotes-in-ports rule asks for.
-    ports: answers.port === null ? [] : [yamlSingleQuoted(`127.0.0.1:${answers.port}:${answers.port}`)],
     volumes: answers.volumes.map((path, index) => {
       const name = names[index] ?? `data-${index}`;
       // Validated names and paths need no quotes; dclint asks for none in volume entries.
       return { key: yamlString(name), path, mount: `${name}:${path}` };
     }),
+  };
+};
+
+export const composeContext = (answers: ComposeAnswers): ComposeContext => {
+  return {
+    ...serviceBasics(answers),
+    // Quoted, in single quotes: the style dclint's require-quotes-in-ports rule asks for.
+    ports: answers.port === null ? [] : [yamlSingleQuoted(`127.0.0.1:${answers.port}:${answers.port}`)],
     limits: COMPOSE_LIMITS,
     // A notebook, or a script with no port and no healthcheck, is a job that runs once. "no" is quoted:
     // unquoted, YAML 1.1 (docker-compose 1.29) reads it as false.
     restart: yamlString(isBatchJob(answers) ? 'no' : 'unless-stopped'),
   };
 };
+
+export interface StackContext extends Pick<ComposeContext, 'service' | 'image' | 'volumes' | 'limits'> {
+  readonly format: string;
+  /** The published port through Swarm's routing mesh (which has no host address to bind to), or null. */
+  readonly port: number | null;
+  /** `any` for a service or a worker; `none` for a job that runs once. */
+  readonly restartCondition: string;
+  readonly replicas: number;
+  /** How long Swarm watches a new task for failure before it takes the update as done. */
+  readonly monitor: string;
+}
+
+export const stackContext = (answers: ComposeAnswers): StackContext => ({
+  ...serviceBasics(answers),
+  format: yamlString(STACK_FORMAT),
+  port: answers.port,
+  limits: COMPOSE_LIMITS,
+  restartCondition: isBatchJob(answers) ? 'none' : 'any',
+  replicas: 1,
+  monitor: '15s',
+});

@@ -5,7 +5,7 @@
 import { ANSWER_NAMES } from '../../src/answers.js';
 import type { ProjectFacts } from '../../src/detect/index.js';
 import { makeFacts, REQUIREMENTS_TXT } from './facts.js';
-import { FILE_NAMES, FILES } from '../../src/files.js';
+import { destinationOf, FILE_NAMES, FILES } from '../../src/files.js';
 import { complete, resolveAnswers } from '../../src/resolve.js';
 import { renderText, TemplateSet } from '../../src/templates.js';
 import type { Answers } from '../../src/model.js';
@@ -43,8 +43,11 @@ const TEMPLATES = new TemplateSet();
 /** Every generated file, by its path in the project. */
 export const renderSetup = (answers: Answers, facts = PROJECT_FACTS): Record<string, string> =>
   Object.fromEntries(
-    FILE_NAMES.map((name) => {
+    FILE_NAMES.flatMap((name) => {
       const file = FILES[name];
-      return [file.destination, renderText(TEMPLATES, file.template, file.context(answers, facts))];
+      const destination = destinationOf(file, answers);
+      return destination === null
+        ? []
+        : [[destination, renderText(TEMPLATES, file.template, file.context(answers, facts))]];
     }),
   );
