@@ -192,7 +192,8 @@ const CASES: readonly OptionCase[] = [
         .map(([prefix, base, suffix]) => `${prefix ?? ''}${base}${suffix ?? ''}`),
     ),
     context: fc.constant({}),
-    twin: (_answers, salt) => `acme/twin${salt}`,
+    // The same registry and namespace: they decide the CI file's registry, login and secrets.
+    twin: (answers, salt) => `${answers.name.slice(0, answers.name.lastIndexOf('/') + 1)}twin${salt}`,
     lands: (answers, files) => {
       assert.equal(composeService(files).image, `${answers.name}:\${TAG:-latest}`);
       const compose = parse(files['compose.yaml'] ?? '', { version: '1.1', mapAsMap: true }) as Map<unknown, unknown>;

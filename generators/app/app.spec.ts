@@ -6,7 +6,8 @@ import { FILE_NAMES, FILES as GENERATED } from '../../src/files.js';
 import { newestPython } from '../../src/catalogue.js';
 import { generate } from '../../test/support/generate.js';
 
-const FILES = ['Dockerfile', '.dockerignore', 'build.sh', 'compose.yaml', 'README.Docker.md'];
+/** Every file the app writes with the default answers, as src/files.ts lists them. */
+const FILES = FILE_NAMES.map((name) => GENERATED[name].destination);
 
 const storedAnswers = (dir: string): Record<string, string> =>
   (JSON.parse(readFileSync(join(dir, '.yo-rc.json'), 'utf8')) as Record<string, Record<string, string>>)[
@@ -22,7 +23,7 @@ const snapshot = (dir: string): Record<string, string> =>
   );
 
 describe('docker-best (app)', () => {
-  it('writes the whole setup: Dockerfile, .dockerignore, build.sh (executable), compose.yaml, README.Docker.md', async () => {
+  it('writes the whole setup: Dockerfile, .dockerignore, build.sh (executable), compose.yaml, stack.yaml, compose.dev.yaml, the CI workflow, README.Docker.md', async () => {
     const generated = await generate({ options: { defaults: true } });
     for (const file of FILES) assert.ok(generated.exists(file), file);
     assert.equal(generated.mode('build.sh') & 0o111, 0o111);

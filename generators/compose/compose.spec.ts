@@ -18,6 +18,7 @@ interface Service {
   healthcheck?: unknown;
   deploy?: unknown;
   build?: unknown;
+  pull_policy?: string;
 }
 
 interface Compose {
@@ -44,10 +45,11 @@ describe('docker-best:compose', () => {
     assert.deepEqual(Object.keys(compose.services), ['web']);
   });
 
-  it('runs the image and tag that build.sh makes, latest unless TAG says otherwise', async () => {
+  it('runs the image and tag that build.sh makes, latest unless TAG says otherwise, and builds it when missing', async () => {
     const { service } = await composeFor({});
     assert.equal(service.image, 'shop/web:${TAG:-latest}');
-    assert.equal(service.build, undefined);
+    assert.deepEqual(service.build, { context: '.' });
+    assert.equal(service.pull_policy, 'if_not_present');
   });
 
   it('runs read-only with a tmpfs /tmp, no capabilities and no privilege escalation', async () => {

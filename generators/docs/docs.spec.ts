@@ -34,6 +34,10 @@ describe('docker-best:docs', () => {
       'Data',
       'Keeping the build cache in check',
       'Updating',
+      'Development',
+      'CI',
+      'Scaling out: Docker Swarm',
+      'Moving to Kubernetes',
     ]);
     for (const choice of [
       'multi-stage build',
