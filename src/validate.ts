@@ -289,7 +289,9 @@ export const parseDebugPort = (raw: string, known: { port: number | null }): Par
   const parsed = parsePort(raw);
   if (!parsed.ok) return parsed;
   if (parsed.value !== null && parsed.value === known.port) {
-    return fail(`must differ from --port ${known.port}: the app listens there; debugpy needs a port of its own, e.g. 5678`);
+    return fail(
+      `must differ from --port ${known.port}: the app listens there; debugpy needs a port of its own, e.g. 5678`,
+    );
   }
   return parsed;
 };

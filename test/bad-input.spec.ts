@@ -127,6 +127,15 @@ const CASES: readonly BadCase[] = [
   { options: { env: 'API_TOKEN=abc' }, message: /^--env 'API_TOKEN=abc': API_TOKEN looks like a secret/ },
   { options: { env: 'A=$(id)' }, message: /^--env 'A=\$\(id\)': the value of A may hold only/ },
   { options: { env: 'PATH=/tmp' }, message: /^--env 'PATH=\/tmp': PATH is set by the generated Dockerfile itself$/ },
+  {
+    options: { debugport: '99999' },
+    message: /^--debugport '99999': must be a whole number from 1 to 65535, or none$/,
+  },
+  {
+    options: { port: '8000', debugport: '8000' },
+    message: /^--debugport '8000': must differ from --port 8000: the app listens there/,
+  },
+  { options: { ci: 'jenkins' }, message: /^--ci 'jenkins': must be one of github, gitlab, none$/ },
   { options: { name: 'Bad' }, generator: 'build', message: /^--name 'Bad': must be a lowercase image name/ },
   { options: { port: 'eighty' }, generator: 'compose', message: /^--port 'eighty': must be a whole number/ },
   { options: { uid: '42' }, generator: 'dockerfile', message: /^--uid '42': must be a whole number from 1000/ },

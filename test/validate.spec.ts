@@ -213,4 +213,19 @@ describe('validation (pure)', () => {
     assert.match(rule(validate.parseEnv('PATH=/x')), /set by the generated Dockerfile/);
     assert.match(rule(validate.parseEnv('A=1,A=2')), /given twice/);
   });
+
+  it('debugport: a port other than the app port, or none', () => {
+    assert.equal(value(validate.parseDebugPort('5678', { port: 8000 })), 5678);
+    assert.equal(value(validate.parseDebugPort('none', { port: 8000 })), null);
+    assert.equal(value(validate.parseDebugPort('5678', { port: null })), 5678);
+    assert.match(rule(validate.parseDebugPort('8000', { port: 8000 })), /must differ from --port 8000/);
+    for (const bad of ['0', '65536', 'debug', '56 78'])
+      assert.match(rule(validate.parseDebugPort(bad, { port: null })), /1 to 65535, or none/);
+  });
+
+  it('ci: github, gitlab or none', () => {
+    assert.equal(value(validate.parseCi('gitlab')), 'gitlab');
+    assert.equal(value(validate.parseCi('none')), 'none');
+    assert.match(rule(validate.parseCi('jenkins')), /must be one of github, gitlab, none/);
+  });
 });

@@ -113,20 +113,26 @@ describe('docker-best:dev', () => {
   });
 
   it('runs gunicorn with --reload', async () => {
-    const { service } = await devFor({ entry: 'gunicorn app:app', port: '8000' }, {
-      'app.py': 'from flask import Flask\napp = Flask(__name__)\n',
-      'requirements.txt': 'flask\ngunicorn\n',
-    });
+    const { service } = await devFor(
+      { entry: 'gunicorn app:app', port: '8000' },
+      {
+        'app.py': 'from flask import Flask\napp = Flask(__name__)\n',
+        'requirements.txt': 'flask\ngunicorn\n',
+      },
+    );
     const argv = appCommand(service);
     assert.deepEqual(argv.slice(0, 2), ['gunicorn', '--reload']);
     assert.equal(service.develop?.watch[0]?.action, 'sync');
   });
 
-  it("runs Streamlit with its own rerun on save", async () => {
-    const { service } = await devFor({ entry: 'streamlit run dashboard.py' }, {
-      'dashboard.py': 'import streamlit as st\nst.write(1)\n',
-      'requirements.txt': 'streamlit\n',
-    });
+  it('runs Streamlit with its own rerun on save', async () => {
+    const { service } = await devFor(
+      { entry: 'streamlit run dashboard.py' },
+      {
+        'dashboard.py': 'import streamlit as st\nst.write(1)\n',
+        'requirements.txt': 'streamlit\n',
+      },
+    );
     const argv = appCommand(service);
     assert.deepEqual(argv.slice(0, 3), ['streamlit', 'run', 'dashboard.py']);
     assert.equal(argv[argv.indexOf('--server.runOnSave') + 1], 'true');
@@ -215,15 +221,7 @@ describe('docker-best:dev', () => {
     const script = await devFor({ debugport: '5678' });
     assert.deepEqual(appCommand(script.service), ['python', '-m', 'debugpy', '--listen', '0.0.0.0:5678', 'app.py']);
     const module = await devFor({ entry: '-m app', debugport: '5679' });
-    assert.deepEqual(appCommand(module.service), [
-      'python',
-      '-m',
-      'debugpy',
-      '--listen',
-      '0.0.0.0:5679',
-      '-m',
-      'app',
-    ]);
+    assert.deepEqual(appCommand(module.service), ['python', '-m', 'debugpy', '--listen', '0.0.0.0:5679', '-m', 'app']);
   });
 
   it('refuses a debug port that is the app port', async () => {

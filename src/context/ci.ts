@@ -77,20 +77,29 @@ const githubCredentials = (registry: Registry): Credentials => {
     password: '${{ secrets.REGISTRY_PASSWORD }}',
     setup: [
       { name: 'REGISTRY_USERNAME', kind: 'repository secret', holds: `the user name for ${registry.host}` },
-      { name: 'REGISTRY_PASSWORD', kind: 'repository secret', holds: `a password or token that may push to ${registry.host}` },
+      {
+        name: 'REGISTRY_PASSWORD',
+        kind: 'repository secret',
+        holds: `a password or token that may push to ${registry.host}`,
+      },
     ],
   };
 };
 
 const gitlabCredentials = (registry: Registry): Credentials => {
-  if (isGitlabRegistry(registry)) return { username: '$CI_REGISTRY_USER', password: '$CI_REGISTRY_PASSWORD', setup: [] };
+  if (isGitlabRegistry(registry))
+    return { username: '$CI_REGISTRY_USER', password: '$CI_REGISTRY_PASSWORD', setup: [] };
   if (registry.dockerHub) {
     return {
       username: '$DOCKERHUB_USERNAME',
       password: '$DOCKERHUB_TOKEN',
       setup: [
         { name: 'DOCKERHUB_USERNAME', kind: 'CI/CD variable', holds: 'your Docker Hub user name' },
-        { name: 'DOCKERHUB_TOKEN', kind: 'CI/CD variable, masked', holds: 'a Docker Hub access token with push rights' },
+        {
+          name: 'DOCKERHUB_TOKEN',
+          kind: 'CI/CD variable, masked',
+          holds: 'a Docker Hub access token with push rights',
+        },
       ],
     };
   }
@@ -99,7 +108,11 @@ const gitlabCredentials = (registry: Registry): Credentials => {
     password: '$REGISTRY_PASSWORD',
     setup: [
       { name: 'REGISTRY_USERNAME', kind: 'CI/CD variable', holds: `the user name for ${registry.host}` },
-      { name: 'REGISTRY_PASSWORD', kind: 'CI/CD variable, masked', holds: `a password or token that may push to ${registry.host}` },
+      {
+        name: 'REGISTRY_PASSWORD',
+        kind: 'CI/CD variable, masked',
+        holds: `a password or token that may push to ${registry.host}`,
+      },
     ],
   };
 };

@@ -26,7 +26,14 @@ import { serviceName, yamlSafeName } from './compose.js';
 import { APP_DIR, APP_HOME, VENV, convertedScript, installPlan } from './dockerfile.js';
 import { yamlSingleQuoted, yamlString } from './quote.js';
 
-export const DEV_NEEDS = ['name', 'entry', 'port', 'uid', 'gid', 'debugport'] as const satisfies readonly (keyof Answers)[];
+export const DEV_NEEDS = [
+  'name',
+  'entry',
+  'port',
+  'uid',
+  'gid',
+  'debugport',
+] as const satisfies readonly (keyof Answers)[];
 export type DevAnswers = Pick<Answers, (typeof DEV_NEEDS)[number]>;
 
 /** The tag of the development image, so that a development build never replaces `latest`. */

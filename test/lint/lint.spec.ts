@@ -16,10 +16,13 @@ import {
   lintGenerated,
   ensureTools,
   INSTALL_TIMEOUT,
+  STACK_DCLINT_OFF,
   type Suppression,
 } from '../support/linters.js';
 import {
   buildMatrix,
+  ciFor,
+  debugFor,
   describeCombination,
   filesFor,
   optionsFor,
@@ -64,6 +67,14 @@ describe('lint matrix design', () => {
     }
   });
 
+  it('gives every stack each CI kind (github, gitlab, none) and the dev override with and without a debugger', () => {
+    for (const stack of STACK_NAMES) {
+      const rows = MATRIX.filter((c) => c.stack === stack);
+      assert.deepEqual([...new Set(rows.map(ciFor))].sort(), ['github', 'gitlab', 'none'], stack);
+      assert.deepEqual([...new Set(rows.map(debugFor))].sort(), ['none', 'port'], stack);
+    }
+  });
+
   it('covers every pair of factor levels that can occur together', () => {
     const covered = pairsCovered(MATRIX);
     const missing = [...validPairs()].filter((pair) => !covered.has(pair));
@@ -103,6 +114,8 @@ describe('lint: every generated combination is clean', function () {
     console.log(`      ${linted} combinations linted`);
     console.log(`      dclint rules off in .dclintrc.yaml: ${off.length}`);
     for (const { rule, reason } of off) console.log(`        ${rule}: ${reason}`);
+    console.log(`      dclint rules off for stack.yaml only: ${Object.keys(STACK_DCLINT_OFF).length}`);
+    for (const [rule, reason] of Object.entries(STACK_DCLINT_OFF)) console.log(`        ${rule}: ${reason}`);
     console.log(`      inline suppressions in the generated files: ${suppressions.size}`);
     for (const suppression of suppressions.values()) {
       console.log(

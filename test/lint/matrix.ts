@@ -172,7 +172,7 @@ export const buildMatrix = (): Combination[] => {
 /** A one-line name for the combination, used as the test title. */
 export const describeCombination = (c: Combination): string =>
   `${c.stack} py${c.python}/${c.release} ${c.workload} packages=${c.packages} volumes=${c.volumes} env=${c.env} ` +
-  `project=${c.project} entry=${c.entry} name=${c.name} ids=${c.ids}`;
+  `project=${c.project} entry=${c.entry} name=${c.name} ids=${c.ids} ci=${ciFor(c)} debug=${debugFor(c)}`;
 
 // ---------------------------------------------------------------------------------------------------------
 // Options and project files for a combination
@@ -192,6 +192,15 @@ const NOTEBOOK = `${JSON.stringify(
   null,
   1,
 )}\n`;
+
+/**
+ * The CI file and the debugger port ride on core factors rather than being factors of their own (which
+ * would multiply the design's search six times): the CI file follows the workload, the debug port the env
+ * level. The core takes every stack x workload x env, so each stack meets every CI kind and both debug levels.
+ */
+export const ciFor = (c: Combination): 'github' | 'gitlab' | 'none' =>
+  c.workload === 'service' ? 'github' : c.workload === 'worker' ? 'gitlab' : 'none';
+export const debugFor = (c: Combination): 'none' | 'port' => (c.env === 'some' ? 'port' : 'none');
 
 /** The options a user would pass for this combination (all strings, as on the command line). */
 export const optionsFor = (c: Combination): Record<string, string | boolean> => {
@@ -223,6 +232,8 @@ export const optionsFor = (c: Combination): Record<string, string | boolean> => 
     buildpackages: c.packages === 'some' ? PINNED[family].buildpackages : 'none',
     ...(c.ids === 'custom' ? { uid: '1000', gid: '2147483647' } : {}),
     env: c.env === 'some' ? 'APP_MODE=production,LOG_LEVEL=info,DATA_URL=file:/srv/uploads,OPTS=a=1+b~2' : 'none',
+    ci: ciFor(c),
+    debugport: debugFor(c) === 'port' ? '5678' : 'none',
   };
 };
 

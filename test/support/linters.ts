@@ -23,6 +23,7 @@ import * as dclintModule from 'dclint';
 import { DockerfileParser, type Instruction } from 'dockerfile-ast';
 import { validate as validateDockerfile, ValidationCode, ValidationSeverity } from 'dockerfile-utils';
 import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import { ciFindings } from './ci-linters.js';
 
 export interface Finding {
   readonly tool: string;
@@ -404,9 +405,20 @@ export const dclintConfig = (): DclintConfig => {
   return dclintLoaded;
 };
 
-/** dclint with the project config: every error and warning, including its YAML and schema checks. */
-export const dclint = (dir: string, file = 'compose.yaml'): Finding[] => {
-  const linter = new DCLinter(dclintConfig().config);
+/**
+ * dclint rules that do not apply to stack.yaml, which is a file for `docker stack deploy` rather than for
+ * Compose, each with the reason (printed by the lint suite like the rules .dclintrc.yaml turns off).
+ */
+export const STACK_DCLINT_OFF: Readonly<Record<string, string>> = {
+  'no-version-field': 'docker stack deploy of the docker 20.10 client refuses a stack file without version (measured)',
+  'no-unbound-port-interfaces': "Swarm's routing mesh has no host address to bind a published port to",
+};
+
+/** dclint with the project config (and `off` rules turned off): every error and warning, with its YAML and schema checks. */
+export const dclint = (dir: string, file = 'compose.yaml', off: Readonly<Record<string, string>> = {}): Finding[] => {
+  const { config } = dclintConfig();
+  const rules = { ...config.rules, ...Object.fromEntries(Object.keys(off).map((rule) => [rule, 0])) };
+  const linter = new DCLinter({ ...config, rules });
   const results: readonly DclintResult[] = linter.lintFiles([join(dir, file)], false);
   return results.flatMap((result) =>
     result.messages.map((message) => ({
@@ -601,7 +613,14 @@ const SUPPRESSION_MARKERS: readonly { tool: string; pattern: RegExp; rules: (mat
 ];
 
 /** The generated files that can carry a suppression. */
-export const LINTED_FILES = ['Dockerfile', 'build.sh', 'compose.yaml', '.dockerignore'] as const;
+export const LINTED_FILES = [
+  'Dockerfile',
+  'build.sh',
+  'compose.yaml',
+  'compose.dev.yaml',
+  'stack.yaml',
+  '.dockerignore',
+] as const;
 
 /** Every inline suppression marker in the linted files of `dir`. */
 export const findSuppressions = (dir: string, files: readonly string[] = LINTED_FILES): Suppression[] => {
@@ -646,10 +665,11 @@ export const suppressionFindings = (dir: string): Finding[] =>
 
 /** Every linter on the generated files in `dir`. */
 export const lintGenerated = async (dir: string): Promise<Finding[]> => {
-  const [fromDockerlinter, fromRuns, fromBuild] = await Promise.all([
+  const [fromDockerlinter, fromRuns, fromBuild, fromCi] = await Promise.all([
     dockerlinter(dir),
     shellcheckRuns(dir),
     shellcheckScript(dir),
+    ciFindings(dir),
   ]);
   return [
     ...fromDockerlinter,
@@ -657,6 +677,11 @@ export const lintGenerated = async (dir: string): Promise<Finding[]> => {
     ...dockerfileUtils(dir),
     ...composeSchema(dir),
     ...dclint(dir),
+    ...composeSchema(dir, 'compose.dev.yaml'),
+    ...dclint(dir, 'compose.dev.yaml'),
+    ...composeSchema(dir, 'stack.yaml'),
+    ...dclint(dir, 'stack.yaml', STACK_DCLINT_OFF),
+    ...fromCi,
     ...fromBuild,
     ...suppressionFindings(dir),
   ];

@@ -239,6 +239,37 @@ export const requireEngine = async (context: Mocha.Context): Promise<void> => {
   await ensureStandins();
 };
 
+let composeV2Config: Promise<string> | undefined;
+
+/** Docker Compose v2, as run by the engine tests: the command and the environment it needs. */
+export interface ComposeV2 {
+  readonly command: readonly string[];
+  /** DOCKER_CONFIG: the folder whose cli-plugins/ holds Compose v2 and buildx. */
+  readonly env: Readonly<Record<string, string>>;
+  readonly version: string;
+}
+
+/**
+ * Docker Compose v2 as a plugin of Debian's docker client, fetched from a newer Debian release by
+ * tools/engine/compose-v2.sh into the cache (nothing is installed system-wide): `docker compose` with
+ * DOCKER_CONFIG pointing at it.
+ */
+export const composeV2 = async (): Promise<ComposeV2> => {
+  composeV2Config ??= (async () => {
+    const result = await run('bash', [join(SCRIPTS, 'compose-v2.sh')], { timeoutMs: SETUP_TIMEOUT });
+    const dir = result.stdout.trim().split('\n').pop() ?? '';
+    if (result.code !== 0 || dir === '') {
+      throw new Error(
+        `no Docker Compose v2 for the engine tests: ${result.stderr.trim() || describeFailure('compose-v2.sh', result)}`,
+      );
+    }
+    return dir;
+  })();
+  const env = { DOCKER_CONFIG: await composeV2Config };
+  const version = await must('docker compose version', 'docker', ['compose', 'version', '--short'], { env });
+  return { command: ['docker', 'compose'], env, version: version.stdout.trim() };
+};
+
 /** docker-compose (1.x, Debian's) when there, else the compose plugin of the docker client. */
 export const compose = (): Promise<readonly string[]> => {
   composeCommand ??= (async () => {
