@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { CI_PLATFORMS, GITHUB_ACTIONS, GITLAB_IMAGES } from '../../src/catalogue.js';
 import { CI_FILES, registryOf } from '../../src/context/ci.js';
@@ -10,7 +13,9 @@ import {
   gitlabCiFindings,
   githubWorkflowFindings,
 } from '../../test/support/ci-linters.js';
-import { generate, SCRIPT_PROJECT, type Generated } from '../../test/support/generate.js';
+import { generate, SCRIPT_PROJECT, writeFiles, type Generated } from '../../test/support/generate.js';
+
+const BIN = fileURLToPath(new URL('../../bin/docker-best.js', import.meta.url));
 
 interface Step {
   name?: string;
@@ -155,8 +160,14 @@ describe('docker-best:ci', () => {
     it('is the default in a project that has a .gitlab-ci.yml, which is not overwritten without asking', async () => {
       const mine = 'test:\n  script:\n    - pytest\n';
       const project = { ...SCRIPT_PROJECT, '.gitlab-ci.yml': mine };
-      // Without a terminal and without --force, the run stops before writing anything, naming the file.
-      await assert.rejects(ci({ name: 'acme/shop' }, project, false), /\.gitlab-ci\.yml/);
+      // The bin without a terminal and without --force stops before writing anything, naming the file.
+      const dir = mkdtempSync(join(tmpdir(), 'docker-best-gitlab-'));
+      writeFiles(dir, project);
+      const run = spawnSync(process.execPath, [BIN, '--defaults'], { cwd: dir, encoding: 'utf8', input: '' });
+      assert.equal(run.status, 1, run.stderr);
+      assert.match(run.stderr, /^docker-best: \.gitlab-ci\.yml differs from what the generator writes/);
+      assert.equal(readFileSync(join(dir, '.gitlab-ci.yml'), 'utf8'), mine);
+      assert.ok(!existsSync(join(dir, 'Dockerfile')), 'nothing was written');
       const forced = await ci({ name: 'acme/shop' }, project, true);
       assert.ok(!forced.exists(CI_FILES.github), 'the detected default is gitlab');
       assert.ok(gitlabJob(forced).script.length > 0, 'with --force it is replaced by the docker job');

@@ -60,57 +60,62 @@ export interface Credentials {
   readonly setup: readonly { readonly name: string; readonly kind: string; readonly holds: string }[];
 }
 
-const githubCredentials = (registry: Registry): Credentials => {
-  if (isGhcr(registry)) return { username: '${{ github.actor }}', password: '${{ secrets.GITHUB_TOKEN }}', setup: [] };
-  if (registry.dockerHub) {
-    return {
-      username: '${{ vars.DOCKERHUB_USERNAME }}',
-      password: '${{ secrets.DOCKERHUB_TOKEN }}',
-      setup: [
-        { name: 'DOCKERHUB_USERNAME', kind: 'repository variable', holds: 'your Docker Hub user name' },
-        { name: 'DOCKERHUB_TOKEN', kind: 'repository secret', holds: 'a Docker Hub access token with push rights' },
-      ],
-    };
-  }
-  return {
-    username: '${{ secrets.REGISTRY_USERNAME }}',
-    password: '${{ secrets.REGISTRY_PASSWORD }}',
-    setup: [
-      { name: 'REGISTRY_USERNAME', kind: 'repository secret', holds: `the user name for ${registry.host}` },
-      {
-        name: 'REGISTRY_PASSWORD',
-        kind: 'repository secret',
-        holds: `a password or token that may push to ${registry.host}`,
-      },
-    ],
-  };
+/** How a CI system spells a reference to a stored variable or secret, and what its settings call them. */
+interface Spelling {
+  readonly variable: (name: string) => string;
+  readonly secret: (name: string) => string;
+  readonly variableKind: string;
+  readonly secretKind: string;
+}
+
+const SPELLINGS: Readonly<Record<'github' | 'gitlab', Spelling>> = {
+  github: {
+    variable: (name) => `\${{ vars.${name} }}`,
+    secret: (name) => `\${{ secrets.${name} }}`,
+    variableKind: 'repository variable',
+    secretKind: 'repository secret',
+  },
+  gitlab: {
+    variable: (name) => `$${name}`,
+    secret: (name) => `$${name}`,
+    variableKind: 'CI/CD variable',
+    secretKind: 'CI/CD variable, masked',
+  },
 };
 
-const gitlabCredentials = (registry: Registry): Credentials => {
-  if (isGitlabRegistry(registry))
+/** The credentials the job's own token gives for the CI system's registry; undefined for any other registry. */
+const builtIn = (registry: Registry, provider: 'github' | 'gitlab'): Credentials | undefined => {
+  if (provider === 'github' && isGhcr(registry)) {
+    return { username: '${{ github.actor }}', password: '${{ secrets.GITHUB_TOKEN }}', setup: [] };
+  }
+  if (provider === 'gitlab' && isGitlabRegistry(registry)) {
     return { username: '$CI_REGISTRY_USER', password: '$CI_REGISTRY_PASSWORD', setup: [] };
+  }
+  return undefined;
+};
+
+const credentialsFor = (registry: Registry, provider: 'github' | 'gitlab'): Credentials => {
+  const own = builtIn(registry, provider);
+  if (own !== undefined) return own;
+  const spell = SPELLINGS[provider];
   if (registry.dockerHub) {
     return {
-      username: '$DOCKERHUB_USERNAME',
-      password: '$DOCKERHUB_TOKEN',
+      username: spell.variable('DOCKERHUB_USERNAME'),
+      password: spell.secret('DOCKERHUB_TOKEN'),
       setup: [
-        { name: 'DOCKERHUB_USERNAME', kind: 'CI/CD variable', holds: 'your Docker Hub user name' },
-        {
-          name: 'DOCKERHUB_TOKEN',
-          kind: 'CI/CD variable, masked',
-          holds: 'a Docker Hub access token with push rights',
-        },
+        { name: 'DOCKERHUB_USERNAME', kind: spell.variableKind, holds: 'your Docker Hub user name' },
+        { name: 'DOCKERHUB_TOKEN', kind: spell.secretKind, holds: 'a Docker Hub access token with push rights' },
       ],
     };
   }
   return {
-    username: '$REGISTRY_USERNAME',
-    password: '$REGISTRY_PASSWORD',
+    username: spell.secret('REGISTRY_USERNAME'),
+    password: spell.secret('REGISTRY_PASSWORD'),
     setup: [
-      { name: 'REGISTRY_USERNAME', kind: 'CI/CD variable', holds: `the user name for ${registry.host}` },
+      { name: 'REGISTRY_USERNAME', kind: spell.secretKind, holds: `the user name for ${registry.host}` },
       {
         name: 'REGISTRY_PASSWORD',
-        kind: 'CI/CD variable, masked',
+        kind: spell.secretKind,
         holds: `a password or token that may push to ${registry.host}`,
       },
     ],
@@ -121,10 +126,10 @@ const gitlabCredentials = (registry: Registry): Credentials => {
  * The image the CI pushes. A Docker Hub name without a namespace (`app`) cannot be pushed as it is (it would
  * be an official image), so CI pushes it under the Docker Hub user: `<DOCKERHUB_USERNAME>/app`.
  */
-const pushedImage = (name: string, registry: Registry, provider: 'github' | 'gitlab'): string => {
-  if (!registry.dockerHub || registry.path.includes('/')) return name;
-  return provider === 'github' ? `\${{ vars.DOCKERHUB_USERNAME }}/${name}` : `$DOCKERHUB_USERNAME/${name}`;
-};
+const pushedImage = (name: string, registry: Registry, provider: 'github' | 'gitlab'): string =>
+  !registry.dockerHub || registry.path.includes('/')
+    ? name
+    : `${SPELLINGS[provider].variable('DOCKERHUB_USERNAME')}/${name}`;
 
 export interface CiContext {
   readonly provider: CiKind;
@@ -151,7 +156,7 @@ export const ciContext = (answers: CiAnswers): CiContext => {
     image: yamlString(pushedImage(answers.name, registry, provider)),
     registry: registry.dockerHub ? null : yamlString(registry.host),
     registryHost: registry.host,
-    credentials: provider === 'github' ? githubCredentials(registry) : gitlabCredentials(registry),
+    credentials: credentialsFor(registry, provider),
     platforms: CI_PLATFORMS.join(','),
     actions: GITHUB_ACTIONS,
     images: GITLAB_IMAGES,

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import {
   type ComposeV2,
+  type RunResult,
   EngineProject,
   composeV2,
   engineEnv,
@@ -56,7 +57,7 @@ describe('engine: the development loop (compose.dev.yaml, Compose v2 watch)', fu
     if (!app) throw new Error('the project was not set up (see the before hook)');
     return app;
   };
-  const compose = (args: readonly string[], timeoutMs = 5 * 60_000) => {
+  const compose = (args: readonly string[], timeoutMs = 5 * 60_000): Promise<RunResult> => {
     if (!v2) throw new Error('no Compose v2');
     const [program = 'docker', ...prefix] = v2.command;
     return run(program, [...prefix, '-p', project().project, ...DEV_FILES, ...args], {

@@ -45,17 +45,13 @@ works() {
 # URI of a source that is neither the security archive nor a third-party repository.
 host_mirror() {
   local file uri
-  for file in /etc/apt/sources.list.d/*.sources; do
+  for file in /etc/apt/sources.list.d/*.sources /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
     [ -r "${file}" ] || continue
-    uri="$(sed -n 's/^URIs:[[:space:]]*//p' "${file}" | tr ' ' '\n' | grep -E '/debian/?$' | head -n 1 || true)"
-    if [ -n "${uri}" ]; then
-      echo "${uri%/}"
-      return 0
-    fi
-  done
-  for file in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-    [ -r "${file}" ] || continue
-    uri="$(sed -nE 's/^deb[[:space:]]+(\[[^]]*\][[:space:]]+)?([^[:space:]]+\/debian\/?)[[:space:]].*/\2/p' "${file}" | head -n 1 || true)"
+    case "${file}" in
+      *.sources) uri="$(sed -n 's/^URIs:[[:space:]]*//p' "${file}" | tr ' ' '\n' | grep -E '/debian/?$' || true)" ;;
+      *) uri="$(sed -nE 's/^deb[[:space:]]+(\[[^]]*\][[:space:]]+)?([^[:space:]]+\/debian\/?)[[:space:]].*/\2/p' "${file}" || true)" ;;
+    esac
+    uri="$(echo "${uri}" | head -n 1)"
     if [ -n "${uri}" ]; then
       echo "${uri%/}"
       return 0
