@@ -376,7 +376,8 @@ const main = async (): Promise<void> => {
   const bookworm = realDependencyArgs();
   const projects: Project[] = [
     {
-      title: 'web service with real dependencies (examples/fastapi-service: FastAPI, uvicorn; python-debian on bookworm)',
+      title:
+        'web service with real dependencies (examples/fastapi-service: FastAPI, uvicorn; python-debian on bookworm)',
       source: example('fastapi-service'),
       baseline: 'fastapi-service',
       args: bookworm,
@@ -416,7 +417,7 @@ const main = async (): Promise<void> => {
     `Docker ${version}, BuildKit; version catalogue of ${CATALOGUE_CHECKED}. Timings: median of ${RUNS} runs (min–max).`,
     'Base images are the stand-ins the engine tests build from Debian packages (no registry is reachable here),',
     'so absolute sizes differ from the official images; the ratios compare like with like. The bookworm stand-ins',
-    "carry the wheelhouse the dependencies install from (no package index is reachable from a build), so their",
+    'carry the wheelhouse the dependencies install from (no package index is reachable from a build), so their',
     'final images carry it too; compare the sizes added over the base. The naive baselines are',
     '`bench/baseline/*/`: one stage, `COPY . .` before installing, no init, no `.dockerignore`, root; the',
     'notebook baseline runs in the converter image. Projects carry a `.git`, a `.venv`, caches and a `.env`.',

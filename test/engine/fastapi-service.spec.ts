@@ -7,7 +7,6 @@ import assert from 'node:assert/strict';
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { docker } from '../../tools/engine/commands.js';
-import { httpRequest } from '../../tools/engine/processes.js';
 import { describeWebApp } from './web-app.js';
 
 interface Note {
@@ -24,7 +23,7 @@ describeWebApp({
     assert.ok(Array.isArray(JSON.parse(answer.body)), `GET /notes is not a JSON list: ${answer.body}`);
   },
   health: '/healthz',
-  more: ({ project, built, get }) => {
+  more: ({ project, built, get, post }) => {
     it('build.sh tags the image with the 12-character commit and latest, and labels the revision', async function () {
       const web = project();
       const revision = await web.revision();
@@ -37,9 +36,8 @@ describeWebApp({
     it('keeps a note it was sent on its volume across compose down and up', async function () {
       const web = project();
       await web.explain(async () => {
-        const port = web.compose.ports[0] ?? 0;
         const text = `remember ${Date.now()}`;
-        const added = await httpRequest(`http://127.0.0.1:${port}/notes`, 'POST', JSON.stringify({ text }));
+        const added = await post('/notes', { text });
         assert.equal(added.status, 201, `POST /notes answered ${added.status}: ${added.body}`);
         const { id } = JSON.parse(added.body) as Note;
         const oldContainer = await web.container();

@@ -77,7 +77,11 @@ describe('engine: the notebook job example on jupyter', function () {
     const revision = await nb.revision();
     assert.deepEqual([...(built?.tags ?? [])].sort(), [nb.image(revision), nb.image('latest')].sort());
     const scripts = await nb.inspectImage(['find', '/', '-xdev', '-name', 'report.py', '-path', '*/notebooks/*']);
-    assert.notEqual(scripts.stdout.trim(), '', describeFailure('no converted notebooks/report.py in the image', scripts));
+    assert.notEqual(
+      scripts.stdout.trim(),
+      '',
+      describeFailure('no converted notebooks/report.py in the image', scripts),
+    );
   });
 
   it('reads the CSV next to the notebook, prints its result and writes it to its volume (compose run)', async function () {

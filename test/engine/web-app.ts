@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { must } from '../../tools/engine/commands.js';
 import { requireEngine } from '../../tools/engine/engine.js';
-import { type HttpAnswer, httpGet, isTini } from '../../tools/engine/processes.js';
+import { type HttpAnswer, httpGet, httpRequest, isTini } from '../../tools/engine/processes.js';
 import { type BuildOutcome, EngineProject, example } from '../../tools/engine/project.js';
 import { realDependencyArgs } from '../../tools/engine/wheelhouse.js';
 
@@ -33,6 +33,8 @@ export interface WebAppContext {
   readonly built: () => BuildOutcome;
   /** GET a path on the published port. */
   readonly get: (path: string) => Promise<HttpAnswer>;
+  /** POST a JSON body to a path on the published port. */
+  readonly post: (path: string, json: unknown) => Promise<HttpAnswer>;
 }
 
 export const describeWebApp = (app: WebApp): void => {
@@ -45,14 +47,16 @@ export const describeWebApp = (app: WebApp): void => {
       if (!web) throw new Error('the project was not set up (see the before hook)');
       return web;
     };
-    const get = async (path: string): Promise<HttpAnswer> => {
+    const url = (path: string): string => {
       const port = project().compose.ports[0];
       if (port === undefined) throw new Error('compose.yaml publishes no port');
-      return httpGet(`http://127.0.0.1:${port}${path}`);
+      return `http://127.0.0.1:${port}${path}`;
     };
+    const get = (path: string): Promise<HttpAnswer> => httpGet(url(path));
     const context: WebAppContext = {
       project,
       get,
+      post: (path, json) => httpRequest(url(path), 'POST', JSON.stringify(json)),
       built: () => {
         if (!built) throw new Error('build.sh did not run (see the before hook)');
         return built;
@@ -101,7 +105,8 @@ export const describeWebApp = (app: WebApp): void => {
         const first = processes.find((process) => process.pid === 1);
         assert.ok(first && isTini(first), `PID 1 is ${first?.cmdline ?? 'missing'}`);
         assert.ok(processes.length >= 2, `expected tini and the server, saw ${JSON.stringify(processes)}`);
-        for (const process of processes) assert.equal(process.uid, uid, `${process.cmdline} runs as uid ${process.uid}`);
+        for (const process of processes)
+          assert.equal(process.uid, uid, `${process.cmdline} runs as uid ${process.uid}`);
       });
     });
 
@@ -115,7 +120,13 @@ export const describeWebApp = (app: WebApp): void => {
         }
         assert.ok(p.compose.volumes.length > 0, 'compose.yaml mounts no volume');
         for (const dir of [...p.compose.volumes, '/tmp']) {
-          const write = await p.exec(['sh', '-c', 'echo ok > "$1/.probe" && cat "$1/.probe" && rm "$1/.probe"', 'sh', dir]);
+          const write = await p.exec([
+            'sh',
+            '-c',
+            'echo ok > "$1/.probe" && cat "$1/.probe" && rm "$1/.probe"',
+            'sh',
+            dir,
+          ]);
           assert.equal(write.code, 0, `writing to ${dir} failed: ${write.output}`);
           assert.equal(write.stdout.trim(), 'ok');
         }

@@ -103,7 +103,8 @@ export interface HttpAnswer {
 /** One HTTP request to `url`; a `json` body is sent as application/json. */
 export const httpRequest = (url: string, method = 'GET', json?: string, timeoutMs = 5000): Promise<HttpAnswer> =>
   new Promise((resolve, reject) => {
-    const headers = json === undefined ? {} : { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(json) };
+    const headers =
+      json === undefined ? {} : { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(json) };
     const request = httpRequestRaw(url, { method, headers, timeout: timeoutMs, agent: false }, (response) => {
       let body = '';
       response.setEncoding('utf8');

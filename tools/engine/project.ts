@@ -36,6 +36,9 @@ import {
   waitPortsFree,
 } from './processes.js';
 
+/** How the evidence of `diagnostics` starts. */
+const DIAGNOSTICS = '=== containers of compose project';
+
 /** A bundled example project: `examples/<name>`. */
 export const example = (name: string): string => join(REPO, 'examples', name);
 
@@ -353,7 +356,10 @@ export class EngineProject {
     } catch (error) {
       parts.push(`(could not read the container logs: ${String(error)})`);
     }
-    return `=== containers of compose project ${this.project} ===\n${parts.join('\n')}\n=== end ===`;
+    const generated =
+      `the generated setup runs ${JSON.stringify(this.dockerfile.cmd)} in ${this.dockerfile.workdir}, ` +
+      `publishes ${this.compose.ports.length === 0 ? 'no port' : this.compose.ports.map((port) => `127.0.0.1:${port}`).join(', ')}`;
+    return `${DIAGNOSTICS} ${this.project} ===\n${generated}\n${parts.join('\n')}\n=== end ===`;
   }
 
   /** Run `check`; if it fails, the error message gets the containers' state and logs. */
@@ -361,6 +367,8 @@ export class EngineProject {
     try {
       return await check();
     } catch (error) {
+      // Evidence already attached (waitHealthy, waitHttp, up) is not repeated.
+      if (error instanceof Error && error.message.includes(DIAGNOSTICS)) throw error;
       throw withEvidence(error, await this.diagnostics());
     }
   }

@@ -155,7 +155,8 @@ export const ensureWheelhouse = async (input: WheelhouseInput = wheelhouseInput(
     .filter((name) => name.endsWith('.whl'))
     .sort();
   const notWheels = readdirSync(work).filter((name) => !name.endsWith('.whl'));
-  if (notWheels.length > 0) throw new Error(`pip download left files that are not wheels in ${work}: ${notWheels}`);
+  if (notWheels.length > 0)
+    throw new Error(`pip download left files that are not wheels in ${work}: ${notWheels.join(', ')}`);
   writeFileSync(
     join(work, 'requirements.in'),
     `# What this wheelhouse was downloaded for.\n# python-version: ${WHEEL_TARGET.python}\n${[...input.files.map((file) => `-r ${file}`), ...input.pins].join('\n')}\n`,
