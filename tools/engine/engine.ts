@@ -10,10 +10,12 @@
  *   converter) from Debian packages, with debootstrap from the mirror the host's apt sources name
  *   (apt-sources.ts), cached by a recipe label. The bookworm stand-ins carry the wheelhouse (wheelhouse.ts).
  */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CONVERTER, PYTHON, pythonImage } from '../../src/catalogue.js';
 import { MIRROR_VARIABLE, debianMirror } from './apt-sources.js';
-import { SCRIPTS, describeFailure, docker, run } from './commands.js';
+import { CACHE, type RunResult, SCRIPTS, describeFailure, docker, run } from './commands.js';
 import { WHEEL_RELEASE, ensureWheelhouse } from './wheelhouse.js';
 
 /** Set to 1 to skip the engine suites explicitly (contributors without Docker). */
@@ -82,7 +84,47 @@ export const standinPlan = (): StandinPlan[] => {
   return plan;
 };
 
-/** Build (or find cached) every stand-in base image, the wheelhouse first. */
+/** The stand-in script for one item of the plan; `--check` only says whether it is up to date (exit 3: not). */
+const standinsScript = (item: StandinPlan, env: Record<string, string>, check = false): Promise<RunResult> =>
+  run('bash', [join(SCRIPTS, 'standins.sh'), ...(check ? ['--check'] : []), item.kind, item.release, ...item.images], {
+    timeoutMs: SETUP_TIMEOUT,
+    echo: !check,
+    env,
+  });
+
+/**
+ * Hold standins.lock shared until this process ends: standins.sh takes it exclusively to build, so no stand-in
+ * is rebuilt (by another checkout's harness, or for other requirements) under this run's builds. The holder
+ * is a small shell that ends by itself within two seconds of this process. Resolves once the lock is held.
+ */
+const holdStandins = (): Promise<ChildProcess> =>
+  new Promise((resolve, reject) => {
+    mkdirSync(CACHE, { recursive: true });
+    const holder = spawn(
+      'bash',
+      [
+        '-c',
+        'exec 9>"$1" && flock -s 9 && echo held && while kill -0 "$2" 2>/dev/null; do sleep 2; done',
+        'hold-standins',
+        join(CACHE, 'standins.lock'),
+        String(process.pid),
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    holder.once('error', reject);
+    holder.once('exit', (code) => reject(new Error(`the stand-ins lock holder ended (exit ${String(code)})`)));
+    holder.stdout.once('data', () => {
+      holder.removeAllListeners('exit');
+      holder.unref();
+      holder.stdout.destroy();
+      resolve(holder);
+    });
+  });
+
+/**
+ * Build (or find cached) every stand-in base image, the wheelhouse first, then hold them (holdStandins) and
+ * look once more, as another run may have rebuilt one between the two; at most three rounds.
+ */
 export const ensureStandins = (): Promise<void> => {
   standinsReady ??= (async () => {
     const wheelhouse = await ensureWheelhouse();
@@ -94,17 +136,29 @@ export const ensureStandins = (): Promise<void> => {
     } catch (error) {
       noMirror = error instanceof Error ? error.message : String(error);
     }
-    for (const item of standinPlan()) {
+    const plan = standinPlan().map((item) => {
       const env: Record<string, string> = mirror === '' ? {} : { [MIRROR_VARIABLE]: mirror };
       if (item.wheels) env.DOCKER_BEST_WHEELHOUSE = wheelhouse.dir;
-      const result = await run('bash', [join(SCRIPTS, 'standins.sh'), item.kind, item.release, ...item.images], {
-        timeoutMs: SETUP_TIMEOUT,
-        echo: true,
-        env,
-      });
-      if (result.code !== 0) {
-        const why = describeFailure(`building the ${item.kind} stand-in for Debian ${item.release}`, result);
-        throw new Error(noMirror === '' ? why : `${why}\nNo Debian mirror was found: ${noMirror}`);
+      return { item, env };
+    });
+    for (let round = 1; ; round += 1) {
+      for (const { item, env } of plan) {
+        const result = await standinsScript(item, env);
+        if (result.code !== 0) {
+          const why = describeFailure(`building the ${item.kind} stand-in for Debian ${item.release}`, result);
+          throw new Error(noMirror === '' ? why : `${why}\nNo Debian mirror was found: ${noMirror}`);
+        }
+      }
+      const holder = await holdStandins();
+      const stale = [];
+      for (const { item, env } of plan) if ((await standinsScript(item, env, true)).code !== 0) stale.push(item);
+      if (stale.length === 0) return;
+      holder.kill();
+      if (round === 3) {
+        throw new Error(
+          `the stand-ins ${stale.flatMap((item) => item.images).join(', ')} were rebuilt by another run three ` +
+            'times while this one started (another checkout with other recipes shares this engine)',
+        );
       }
     }
   })();

@@ -5,6 +5,7 @@
 #   tools/engine/standins.sh python RELEASE IMAGE...     Debian RELEASE + Debian's python3, pip and venv
 #   tools/engine/standins.sh converter RELEASE IMAGE...  Debian RELEASE + jupyter nbconvert, user jovyan (1000)
 #   tools/engine/standins.sh root RELEASE                only the Debian root (docker-best-standin/debian:RELEASE)
+#   tools/engine/standins.sh --check KIND RELEASE IMAGE...  exit 0 when up to date, 3 when it would build
 #
 # Every IMAGE (e.g. python:3.15.0-slim-trixie, quay.io/jupyter/base-notebook:2026-10-05) is tagged on one image.
 # The engine harness (tools/engine/engine.ts) reads the names from the version catalogue and calls this script.
@@ -22,6 +23,10 @@
 # and the wheelhouse's SHA256SUMS. An image whose label matches is not rebuilt; change the recipe and it is.
 # The root tarball is kept in $DOCKER_BEST_CACHE/roots (default /var/cache/docker-best), so
 # `docker image prune -a` costs no debootstrap.
+#
+# Lock: $DOCKER_BEST_CACHE/standins.lock, taken exclusively only to build (then the images are looked at again:
+# another run may have built them meanwhile). A run that uses the images holds it shared while it runs
+# (tools/engine/engine.ts), so that no image is rebuilt under a build that starts FROM it.
 #
 # Environment: DOCKER_BEST_CACHE; DOCKER_BEST_DEBIAN_MIRROR, the Debian mirror for debootstrap (the harness
 # passes the one the host's apt sources name; needed only when a root must be made); DOCKER_BEST_WHEELHOUSE.
@@ -41,7 +46,7 @@ fail() {
 }
 
 usage() {
-  sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 sha256() {
@@ -128,11 +133,36 @@ root_image() {
   echo "docker-best-standin/debian:$1"
 }
 
+check_only=0
+locked=0
+
+# Take the lock to build (once), waiting for other builders and for runs that use the images.
+lock_for_building() {
+  [ "${locked}" = 0 ] || return 0
+  exec 9>"${cache}/standins.lock"
+  if ! flock -n 9; then
+    echo "standins: waiting for ${cache}/standins.lock (another build, or a run that uses the stand-ins)" >&2
+    flock 9
+  fi
+  locked=1
+}
+
+# True when the images named after recipe $1 carry it; else, in --check mode, exit 3; else take the lock and
+# look again (false when they must still be built).
+built_already() {
+  if up_to_date "$@"; then
+    return 0
+  fi
+  [ "${check_only}" = 0 ] || exit 3
+  lock_for_building
+  up_to_date "$@"
+}
+
 ensure_root() {
   local release="$1" recipe image tarball work
   recipe="$(root_recipe "${release}")"
   image="$(root_image "${release}")"
-  if up_to_date "${recipe}" "${image}"; then
+  if built_already "${recipe}" "${image}"; then
     echo "standins: ${image} is up to date (recipe ${recipe:0:12})" >&2
     return 0
   fi
@@ -261,7 +291,7 @@ ensure_standin() {
       fi
     } | sha256
   )"
-  if up_to_date "${recipe}" "$@"; then
+  if built_already "${recipe}" "$@"; then
     echo "standins: $* up to date (recipe ${recipe:0:12})" >&2
     return 0
   fi
@@ -289,15 +319,16 @@ ensure_standin() {
   rm -rf "${context}"
 }
 
+if [ "${1:-}" = --check ]; then
+  check_only=1
+  shift
+fi
 [ "$#" -ge 2 ] || {
   usage >&2
   exit 2
 }
 command -v docker >/dev/null 2>&1 || fail "no docker client on PATH (tools/engine/ensure-engine.sh installs one)"
 mkdir -p "${cache}"
-# One builder at a time: two test runs must not debootstrap into the same folder.
-exec 9>"${cache}/standins.lock"
-flock 9
 
 kind="$1"
 release="$2"
