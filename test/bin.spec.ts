@@ -9,7 +9,8 @@ import { writeFiles } from './support/generate.js';
 
 const BIN = fileURLToPath(new URL('../bin/docker-best.js', import.meta.url));
 const PACKAGE = fileURLToPath(new URL('../../package.json', import.meta.url));
-const EXAMPLES = fileURLToPath(new URL('../../examples/', import.meta.url));
+/** The web service without dependencies of the engine harness (the former examples/web-service). */
+const STDLIB_SERVICE = fileURLToPath(new URL('../../tools/engine/fixtures/stdlib-service/', import.meta.url));
 
 /** Run the bin the way CI does: no terminal, stdin closed. */
 const bin = (cwd: string, ...args: string[]): { status: number | null; stdout: string; stderr: string } => {
@@ -129,9 +130,9 @@ describe('the docker-best bin', () => {
     assert.match(spawnSync('cat', ['Dockerfile'], { cwd: dir, encoding: 'utf8' }).stdout, /ENV APP_MODE="prod"/);
   });
 
-  it('--defaults on the web-service example writes the setup with the detected port and healthcheck', () => {
+  it('--defaults on a web service writes the setup with the detected port and healthcheck', () => {
     const dir = mkdtempSync(join(tmpdir(), 'docker-best-example-'));
-    cpSync(join(EXAMPLES, 'web-service'), dir, { recursive: true });
+    cpSync(STDLIB_SERVICE, dir, { recursive: true });
     const run = bin(dir, '--defaults');
     assert.equal(run.status, 0, run.stderr);
     for (const file of ['Dockerfile', '.dockerignore', 'build.sh', 'compose.yaml', 'README.Docker.md']) {
