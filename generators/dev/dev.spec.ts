@@ -240,6 +240,9 @@ describe('docker-best:dev', () => {
   });
 
   it('has no rebuild rule in a project without manifests (a watch path must exist)', () => {
-    assert.deepEqual(rebuildPaths({ kind: 'script', path: 'app.py' }, makeFacts()), []);
+    assert.deepEqual(
+      rebuildPaths({ deps: { kind: 'none' }, entry: { kind: 'script', path: 'app.py' } }, makeFacts()),
+      [],
+    );
   });
 });

@@ -23,12 +23,14 @@ import type { ProjectFacts } from '../detect/index.js';
 import type { Answers, Entry } from '../model.js';
 import { djangoRunserver, listenOn, reloading, serverOf } from '../servers.js';
 import { serviceName, yamlSafeName } from './compose.js';
-import { APP_DIR, APP_HOME, VENV, convertedScript, installPlan } from './dockerfile.js';
+import { APP_HOME, convertedScript } from './dockerfile.js';
+import { APP_DIR, VENV, installPlan } from './install.js';
 import { yamlSingleQuoted, yamlString } from './quote.js';
 
 export const DEV_NEEDS = [
   'name',
   'entry',
+  'deps',
   'port',
   'uid',
   'gid',
@@ -113,14 +115,21 @@ export const dropPrivileges = (uid: number, gid: number): string[] => [
   `import os, sys; os.setgroups([]); os.setgid(${gid}); os.setuid(${uid}); os.execvp(sys.argv[1], sys.argv[1:])`,
 ];
 
-/** The files whose change rebuilds the image: what the Dockerfile installs from, and a converted notebook. */
-export const rebuildPaths = (entry: Entry, facts: DevFacts): string[] => {
-  const paths = new Set<string>([
-    ...installPlan(facts).manifests,
-    ...Object.values(facts.dependencies.locks).filter((lock): lock is string => lock !== undefined),
-    ...PROJECT_MANIFESTS.filter((file) => facts.paths.includes(file)),
-  ]);
-  if (entry.kind === 'notebook') paths.add(entry.path);
+/** A file of the build context the install bind-mounts (`--mount=type=bind,source=uv.lock,...`). */
+const BIND_SOURCE = /^--mount=type=bind,source=([^,]+),/;
+
+/**
+ * The files whose change rebuilds the image: those the Dockerfile's install steps read (src/context/install.ts
+ * bind-mounts them), the project's own manifests (`pip install .` reads them after the source), and a notebook
+ * the image converts.
+ */
+export const rebuildPaths = (answers: Pick<Answers, 'deps' | 'entry'>, facts: DevFacts): string[] => {
+  const plan = installPlan(answers.deps, answers.entry, facts);
+  const bound = [...plan.dependencies, ...plan.project]
+    .flatMap((step) => step.flags)
+    .flatMap((flag) => BIND_SOURCE.exec(flag)?.[1] ?? []);
+  const paths = new Set<string>([...bound, ...PROJECT_MANIFESTS.filter((file) => facts.paths.includes(file))]);
+  if (answers.entry.kind === 'notebook') paths.add(answers.entry.path);
   return [...paths].sort((a, b) => a.localeCompare(b));
 };
 
@@ -163,7 +172,7 @@ export const devContext = (answers: DevAnswers, facts: DevFacts): DevContext => 
     action: run.reloads ? 'sync' : 'sync+restart',
     // The whole project goes to the app folder, as the Dockerfile's `COPY . .` puts it (.dockerignore applies).
     target: APP_DIR,
-    rebuild: rebuildPaths(answers.entry, facts).map(yamlString),
+    rebuild: rebuildPaths(answers, facts).map(yamlString),
     environment: [
       // The user the container starts as is root; the app's HOME is its own, as in the image.
       { key: 'HOME', value: yamlString(APP_HOME) },

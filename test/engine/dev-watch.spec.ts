@@ -9,20 +9,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import {
-  type ComposeV2,
-  type RunResult,
-  EngineProject,
-  composeV2,
-  engineEnv,
-  freePort,
-  httpGet,
-  must,
-  requireEngine,
-  run,
-  sleep,
-  tail,
-} from '../../tools/engine/harness.js';
+import { type RunResult, engineEnv, must, run, sleep, tail } from '../../tools/engine/commands.js';
+import { type ComposeV2, composeV2, requireEngine } from '../../tools/engine/engine.js';
+import { freePort, httpGet } from '../../tools/engine/processes.js';
+import { EngineProject, STDLIB_SERVICE } from '../../tools/engine/project.js';
 
 interface Config {
   services: Record<
@@ -89,7 +79,7 @@ describe('engine: the development loop (compose.dev.yaml, Compose v2 watch)', fu
     await requireEngine(this);
     v2 = await composeV2();
     port = await freePort();
-    app = await EngineProject.create('web-service', { args: ['--port', String(port), '--env', `PORT=${port}`] });
+    app = await EngineProject.create(STDLIB_SERVICE, { args: ['--port', String(port), '--env', `PORT=${port}`] });
   });
 
   after(async function () {

@@ -10,22 +10,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import {
-  type RunResult,
-  EngineProject,
-  describeFailure,
-  docker,
-  freePort,
-  must,
-  requireEngine,
-  sleep,
-  tail,
-} from '../../tools/engine/harness.js';
+import { type RunResult, CACHE, describeFailure, docker, must, sleep, tail } from '../../tools/engine/commands.js';
+import { requireEngine } from '../../tools/engine/engine.js';
+import { freePort } from '../../tools/engine/processes.js';
+import { EngineProject, STDLIB_SERVICE } from '../../tools/engine/project.js';
 
 /** The label this suite puts on a node whose swarm it started, to know it (and leave it) after a crash. */
 const OWNER_LABEL = 'docker-best.swarm-test';
-
-const CACHE = process.env.DOCKER_BEST_CACHE ?? '/var/cache/docker-best';
 
 /** Hold an exclusive lock until release() (flock(1) in a child; the lock goes with it if this process dies). */
 const lock = async (file: string): Promise<{ release: () => void }> => {
@@ -109,7 +100,7 @@ describe('engine: stack.yaml on a one-node Docker Swarm', function () {
     await requireEngine(this);
     held = await lock(join(CACHE, 'swarm.lock'));
     port = await freePort();
-    app = await EngineProject.create('web-service', { args: ['--port', String(port), '--env', `PORT=${port}`] });
+    app = await EngineProject.create(STDLIB_SERVICE, { args: ['--port', String(port), '--env', `PORT=${port}`] });
     stack = app.project;
     await app.build('v1');
     // A second build that differs: the update must replace the task, not only rename its image.

@@ -13,8 +13,9 @@
 #
 # Cache: $DOCKER_BEST_CACHE/compose-v2/<suite>/ (default /var/cache/docker-best), with apt's state for that
 # suite kept there too; nothing under /etc or /var/lib/apt changes. A cached copy that runs is used as it is.
-# Environment: DOCKER_BEST_CACHE; DOCKER_BEST_COMPOSE_SUITE (default trixie); DOCKER_BEST_DEBIAN_MIRROR (default:
-# the host's own Debian mirror, read from its apt sources).
+# Environment: DOCKER_BEST_CACHE; DOCKER_BEST_COMPOSE_SUITE (default trixie); DOCKER_BEST_DEBIAN_MIRROR (the
+# test harness passes the host's own Debian mirror, read from its apt sources: tools/engine/apt-sources.ts;
+# default http://deb.debian.org/debian, as for tools/engine/standins.sh).
 # Exit status: 0 with the folder on stdout; 1 with the reason on stderr.
 set -euo pipefail
 
@@ -41,25 +42,6 @@ works() {
   "${plugins}/docker-compose" version >/dev/null 2>&1 && "${plugins}/docker-buildx" version >/dev/null 2>&1
 }
 
-# The Debian mirror of the host's apt sources (deb822 .sources files, then one-line .list files): the first
-# URI of a source that is neither the security archive nor a third-party repository.
-host_mirror() {
-  local file uri
-  for file in /etc/apt/sources.list.d/*.sources /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-    [ -r "${file}" ] || continue
-    case "${file}" in
-      *.sources) uri="$(sed -n 's/^URIs:[[:space:]]*//p' "${file}" | tr ' ' '\n' | grep -E '/debian/?$' || true)" ;;
-      *) uri="$(sed -nE 's/^deb[[:space:]]+(\[[^]]*\][[:space:]]+)?([^[:space:]]+\/debian\/?)[[:space:]].*/\2/p' "${file}" || true)" ;;
-    esac
-    uri="$(echo "${uri}" | head -n 1)"
-    if [ -n "${uri}" ]; then
-      echo "${uri%/}"
-      return 0
-    fi
-  done
-  return 1
-}
-
 mkdir -p "${home}"
 exec 9>"${home}.lock"
 flock 9
@@ -72,8 +54,7 @@ fi
 for tool in apt-get dpkg-deb; do
   command -v "${tool}" >/dev/null 2>&1 || fail "${tool} is needed to fetch Compose v2 from Debian ${suite}; this is not a Debian machine"
 done
-mirror="${DOCKER_BEST_DEBIAN_MIRROR:-$(host_mirror || true)}"
-[ -n "${mirror}" ] || fail "no Debian mirror in /etc/apt/sources.list{,.d}; set DOCKER_BEST_DEBIAN_MIRROR"
+mirror="${DOCKER_BEST_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 keyring=/usr/share/keyrings/debian-archive-keyring.gpg
 [ -r "${keyring}" ] || fail "${keyring} is missing (package debian-archive-keyring): apt cannot check ${suite}'s signature"
 
