@@ -344,6 +344,7 @@ export const QUESTIONS: readonly AnyQuestion[] = [
   }),
   define({
     name: 'debugport',
+    detail: 'debugger',
     message: 'Port for the debugpy debugger in the development override (compose.dev.yaml), or none?',
     description:
       'debugpy port the development override (compose.dev.yaml) publishes on 127.0.0.1, e.g. 5678, or none (default: none)',
@@ -354,6 +355,7 @@ export const QUESTIONS: readonly AnyQuestion[] = [
   }),
   define({
     name: 'ci',
+    detail: 'CI',
     message: 'CI workflow that builds, checks and pushes the image: github, gitlab, or none?',
     description: `CI workflow to write: ${CI_KINDS.join(', ')} (default: gitlab when .gitlab-ci.yml exists, else github)`,
     after: [],
