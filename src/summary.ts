@@ -3,6 +3,7 @@
  * next (after writing). Pure: the generator prints the lines.
  */
 import type { ProjectFacts } from './detect/index.js';
+import { CI_FILES } from './context/ci.js';
 import type { Answers } from './model.js';
 
 const row = (label: string, value: string, why: string): string => `  ${label.padEnd(7)} ${value}  (${why})`;
@@ -36,10 +37,16 @@ export const nextSteps = (answers: Pick<Answers, 'name' | 'port'>, written: Read
   }
   if (written.has('compose.dev.yaml')) {
     steps.push([
-      'docker compose -f compose.yaml -f compose.dev.yaml up --watch',
+      'docker compose -f compose.yaml -f compose.dev.yaml up --build --watch',
       'develop: your edits reach the container',
     ]);
   }
+  if (written.has('stack.yaml')) {
+    steps.push(['docker stack deploy -c stack.yaml <stack>', 'on a swarm: limits, replicas, rolling updates']);
+  }
+  const ci = Object.values(CI_FILES).find((file) => written.has(file));
+  if (ci !== undefined)
+    steps.push(['git push', `${ci} checks, builds, attests and pushes (secrets: README.Docker.md)`]);
   if (written.has('README.Docker.md')) steps.push(['README.Docker.md', 'what each choice is for, tags, pruning']);
   if (steps.length === 0) return [];
   const width = Math.max(...steps.map(([command]) => command.length));
