@@ -5,7 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import type { BaseOptions } from 'yeoman-generator';
 import { ANSWER_NAMES } from '../../src/answers.js';
-import { FILE_NAMES, FILES } from '../../src/files.js';
+import { destinationOf, FILE_NAMES, FILES } from '../../src/files.js';
 import { nextSteps } from '../../src/summary.js';
 import { DockerBestGenerator } from '../../src/generator.js';
 
@@ -27,7 +27,7 @@ export default class AppGenerator extends DockerBestGenerator {
   /** After writing: the commands that come next. */
   override end(): void {
     super.end();
-    const written = new Set(FILE_NAMES.map((name) => FILES[name].destination));
+    const written = new Set(FILE_NAMES.flatMap((name) => destinationOf(FILES[name], this.answers) ?? []));
     for (const line of nextSteps(this.answers, written)) this.log(line);
   }
 }
