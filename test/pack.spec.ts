@@ -10,8 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { FILE_NAMES, FILES } from '../src/files.js';
+
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
-const SETUP = ['.dockerignore', '.yo-rc.json', 'Dockerfile', 'README.Docker.md', 'build.sh', 'compose.yaml'];
+/** What a whole setup puts at the top of a project with the default answers (src/files.ts), and .yo-rc.json. */
+const SETUP = [...new Set(FILE_NAMES.map((name) => FILES[name].destination.split('/')[0] ?? '')), '.yo-rc.json'];
 
 const npm = (args: readonly string[], cwd: string): SpawnSyncReturns<string> =>
   spawnSync('npm', [...args], {
