@@ -9,7 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { type RunResult, engineEnv, must, run, sleep, tail } from '../../tools/engine/commands.js';
+import { type RunResult, BIN, engineEnv, must, run, sleep, tail } from '../../tools/engine/commands.js';
 import { type ComposeV2, composeV2, requireEngine } from '../../tools/engine/engine.js';
 import { freePort, httpGet } from '../../tools/engine/processes.js';
 import { EngineProject, STDLIB_SERVICE } from '../../tools/engine/project.js';
@@ -145,5 +145,30 @@ describe('engine: the development loop (compose.dev.yaml, Compose v2 watch)', fu
     await waitFor((body) => typeof body.visits === 'number' && body.visits >= 2, 'the visit counter on the volume');
     const logs = await must('docker logs', 'docker', ['logs', await web.container()]);
     assert.doesNotMatch(logs.output, /Traceback/);
+  });
+
+  it('with --debugport, passes docker compose config: debugpy published on 127.0.0.1, installed first', async () => {
+    const web = project();
+    if (watcher && watcher.exitCode === null) watcher.kill('SIGINT');
+    await must('docker-best dev --debugport', process.execPath, [BIN, 'dev', '--debugport', '5678', '--force'], {
+      cwd: web.dir,
+    });
+    const config = await compose(['config']);
+    assert.equal(config.code, 0, config.output);
+    const merged = parse(config.stdout) as Config & {
+      services: Record<string, { depends_on?: Record<string, { condition: string }>; volumes?: unknown[] }>;
+    };
+    const service = merged.services[web.compose.service];
+    assert.ok(service, config.stdout);
+    assert.deepEqual(
+      service.ports?.map((entry) => [entry.host_ip, Number(entry.published), entry.target]),
+      [
+        ['127.0.0.1', port, port],
+        ['127.0.0.1', 5678, 5678],
+      ],
+    );
+    const installer = `${web.compose.service}-debugpy`;
+    assert.equal(service.depends_on?.[installer]?.condition, 'service_completed_successfully');
+    assert.ok(merged.services[installer], `no ${installer} service`);
   });
 });
