@@ -23,7 +23,7 @@ import {
   unwritable,
 } from './conflicts.js';
 import { checkStoredFile, FINGERPRINTS, TEAM_KEYS } from './stored.js';
-import { loadPreset, resolveTemplates, type Preset } from './preset.js';
+import { loadPreset, resolveTemplates, settleTrust, type Preset, type TeamSource } from './preset.js';
 import { renderText, TemplateSet } from './templates.js';
 import { canAsk, QuietUserErrors, userEnvAnswer } from './yeoman.js';
 import type { Answers } from './model.js';
@@ -91,12 +91,12 @@ export abstract class DockerBestGenerator extends Generator<Record<string, unkno
     };
   }
 
-  /** A team setting: the option, else the stored one. */
-  #teamSetting(key: (typeof TEAM_KEYS)[number]): string | undefined {
+  /** A team setting: the option, else the stored one; `given` when it is the option. */
+  #teamSetting(key: (typeof TEAM_KEYS)[number]): { spec: string; given: boolean } | undefined {
     const given = this.options[key];
-    if (typeof given === 'string' && given !== '') return given;
+    if (typeof given === 'string' && given !== '') return { spec: given, given: true };
     const stored = this.config.get(key);
-    return typeof stored === 'string' && stored !== '' ? stored : undefined;
+    return typeof stored === 'string' && stored !== '' ? { spec: stored, given: false } : undefined;
   }
 
   async initializing(): Promise<void> {
@@ -107,9 +107,24 @@ export abstract class DockerBestGenerator extends Generator<Record<string, unkno
       const root = this.destinationRoot();
       this.facts = detectProject(root);
       const preset = this.#teamSetting('preset');
-      this.#preset = preset === undefined ? undefined : loadPreset(preset, root);
+      this.#preset = preset === undefined ? undefined : loadPreset(preset.spec, root);
       const templates = this.#teamSetting('templates');
-      const templateDir = templates !== undefined ? resolveTemplates(templates, root) : this.#preset?.templates;
+      const templateDir = templates !== undefined ? resolveTemplates(templates.spec, root) : this.#preset?.templates;
+      if (this.options.composed !== true) {
+        // Templates run code: one only .yo-rc.json names is used once trusted (src/preset.ts).
+        const sources: TeamSource[] = [];
+        if (preset !== undefined && this.#preset !== undefined) {
+          const { file, templates: presetTemplates } = this.#preset;
+          sources.push({ kind: 'preset', ...preset, paths: presetTemplates ? [file, presetTemplates] : [file] });
+        }
+        if (templates !== undefined && templateDir !== undefined) {
+          sources.push({ kind: 'templates', ...templates, paths: [templateDir] });
+        }
+        settleTrust(sources, STORED_FILE, {
+          info: (line) => this.log.info(line),
+          warn: (line) => this.log.info(`warning: ${line}`),
+        });
+      }
       this.templates = new TemplateSet(templateDir === undefined ? [] : [templateDir]);
       checkOptionsEarly(this.needs, this.#sources());
     });
