@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FS_OPS, writeAll, type CommitOps, type FileChange } from '../src/commit.js';
 import { isUserError } from '../src/errors.js';
-import { snapshot } from './loss.spec.js';
+import { snapshot } from './support/snapshot.js';
 
 /** FS_OPS with a failure (`code`) at call number `failAt` (counting every call), and the number of calls made. */
 const failing = (failAt: number, code: string): { ops: CommitOps; calls: () => number } => {

@@ -9,7 +9,6 @@ import {
   chmodSync,
   cpSync,
   existsSync,
-  lstatSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -23,26 +22,9 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generate } from './support/generate.js';
+import { snapshot } from './support/snapshot.js';
 
 const BIN = fileURLToPath(new URL('../bin/docker-best.js', import.meta.url));
-
-/** Every file below `dir` with its contents, mode and modification time; links as where they lead. */
-export const snapshot = (dir: string): Record<string, string> => {
-  const files: Record<string, string> = {};
-  const walk = (folder: string): void => {
-    for (const entry of readdirSync(folder).sort()) {
-      const path = join(folder, entry);
-      const stat = lstatSync(path);
-      if (stat.isSymbolicLink()) files[path.slice(dir.length)] = `link:${readlinkSync(path)}`;
-      else if (stat.isDirectory()) {
-        files[path.slice(dir.length)] = `folder:${stat.mode}`;
-        walk(path);
-      } else files[path.slice(dir.length)] = `${stat.mode}:${stat.mtimeMs}:${readFileSync(path, 'base64')}`;
-    }
-  };
-  walk(dir);
-  return files;
-};
 
 const bin = (cwd: string, ...args: string[]): { status: number | null; stdout: string; stderr: string } => {
   const result = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', input: '', timeout: 60_000 });
