@@ -1,6 +1,16 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  chmodSync,
+  chownSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -196,6 +206,37 @@ describe('re-runs over changed files', () => {
       assert.equal(run.status, 1, run.stderr);
       assert.match(oneLine(run.stderr), /^docker-best: \.yo-resolve in .* is a folder: Yeoman reads it as a file/);
       assert.deepEqual(contents(dir), before);
+    });
+
+    it('a .yo-resolve or .yo-rc.json this user cannot read gives one line, and nothing is written', () => {
+      for (const file of ['.yo-resolve', '.yo-rc.json']) {
+        const dir = editedProject();
+        if (file === '.yo-resolve') writeFileSync(join(dir, file), 'Dockerfile skip\n');
+        // As root, permission bits do not stop reading: run as nobody, in a folder nobody owns.
+        const asRoot = process.getuid?.() === 0;
+        if (asRoot) {
+          for (const name of readdirSync(dir)) chownSync(join(dir, name), 65534, 65534);
+          chownSync(dir, 65534, 65534);
+          chownSync(join(dir, file), 0, 0);
+        }
+        chmodSync(join(dir, file), asRoot ? 0o600 : 0o000);
+        const before = contents(dir);
+        const result = spawnSync(process.execPath, [BIN, '--port', '9000'], {
+          cwd: dir,
+          encoding: 'utf8',
+          input: '',
+          ...(asRoot ? { uid: 65534, gid: 65534, env: { PATH: process.env.PATH ?? '', HOME: '/nonexistent' } } : {}),
+        });
+        assert.equal(result.status, 1, result.stderr);
+        assert.match(
+          oneLine(result.stderr),
+          new RegExp(
+            `^docker-best: ${file.replace('.', '\\.')} in .* cannot be read \\(EACCES\\): fix its permissions, or remove it$`,
+          ),
+        );
+        assert.deepEqual(contents(dir), before);
+        chmodSync(join(dir, file), 0o644);
+      }
     });
 
     it('a folder where a file goes gives one line and writes nothing, with or without --force', () => {
