@@ -26,6 +26,9 @@ import {
   parseStack,
   parseVolumes,
   sanitiseName,
+  formatDeps,
+  parseDeps,
+  type DepsView,
   type ProjectView,
 } from './validate.js';
 import { HEALTH_KINDS, type Answers, type Entry, type Parsed } from './model.js';
@@ -92,6 +95,15 @@ const defaultEntry = (stack: Stack, facts: ProjectFacts): string | undefined => 
   if (STACKS[stack].notebook) return facts.notebookEntry?.value ?? (empty ? 'notebook.ipynb' : undefined);
   return facts.entry?.value ?? (empty ? 'app.py' : undefined);
 };
+
+/** The project as --deps validation sees it. */
+const depsView = (facts: ProjectFacts): DepsView => ({
+  paths: facts.paths,
+  locks: facts.dependencies.locks,
+  lockErrors: facts.dependencies.lockErrors,
+  requirements: facts.dependencies.requirements.map((file) => file.file),
+  manifest: facts.pyproject !== undefined || facts.dependencies.setupPy || facts.dependencies.setupCfg,
+});
 
 /** Whether `entry` is the entry detection found (its port and health route then apply). */
 const isDetectedEntry = (entry: Entry, facts: ProjectFacts): boolean =>
@@ -181,6 +193,25 @@ export const QUESTIONS: readonly AnyQuestion[] = [
         `nothing to run was detected in this project${scripts.length > 0 ? ` (it has ${scripts.join(', ')})` : ''}: ` +
         `give --entry ${example}, --entry "-m package.module", or a command such as --entry "gunicorn app:app"`
       );
+    },
+  }),
+  define({
+    name: 'deps',
+    message:
+      'How do the dependencies install: uv, poetry, pdm, pipenv (from their lock), a requirements file, pip (pyproject.toml), or none?',
+    description:
+      'How the dependencies install: uv, poetry, pdm or pipenv from their lock file; a requirements file (requirements/production.txt) with pip; pip from pyproject.toml/setup.cfg/setup.py; none (default: detected, a lock first)',
+    after: [],
+    parse: (raw, _known, facts) => parseDeps(raw, depsView(facts)),
+    format: formatDeps,
+    defaultValue: (_known, facts) => {
+      const parsed = parseDeps(facts.dependencies.detected.value, depsView(facts));
+      return parsed.ok ? parsed.value : undefined;
+    },
+    detected: (_known, facts) => facts.dependencies.detected.value !== 'none',
+    noDefault: (facts) => {
+      const parsed = parseDeps(facts.dependencies.detected.value, depsView(facts));
+      return parsed.ok ? 'it has no default' : parsed.rule;
     },
   }),
   define({

@@ -64,18 +64,15 @@ describe('existing projects: detection', () => {
       const builder = dockerfile
         .stage('builder')
         .instructions.map((instruction) => `${instruction.getKeyword()} ${runText(instruction)}`);
-      const manifest = builder.indexOf('COPY pyproject.toml ./');
       const dependencies = builder.findIndex(
         (line) =>
+          line.includes('--mount=type=bind,source=pyproject.toml') &&
           line.includes('tomllib') &&
-          line.includes('pip --python /opt/venv/bin/python install --no-cache-dir -r /tmp/requirements.txt'),
+          line.includes('pip --python /opt/venv/bin/python install -r /tmp/requirements.txt'),
       );
       const source = builder.indexOf('COPY . .');
-      const project = builder.indexOf('RUN pip --python /opt/venv/bin/python install --no-cache-dir .');
-      assert.ok(
-        manifest >= 0 && manifest < dependencies && dependencies < source && source < project,
-        builder.join('\n'),
-      );
+      const project = builder.findIndex((line) => line.endsWith('pip --python /opt/venv/bin/python install .'));
+      assert.ok(dependencies >= 0 && dependencies < source && source < project, builder.join('\n'));
       assert.deepEqual(byKeyword(dockerfile.final, 'CMD').map(runText), ['["python", "-m", "shop_api.cli"]']);
       assert.equal(stored(generated).name, 'shop-api');
       assert.equal(stored(generated).port, '8080');

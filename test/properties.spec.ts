@@ -309,7 +309,12 @@ const CASES: readonly OptionCase[] = [
         ),
       ),
     lands: (answers, files) => {
-      const words = runtimeRun(files, 'tini');
+      if (answers.packages.length === 0) {
+        const runtime = byKeyword(parseDockerfile(files.Dockerfile ?? '').stage('runtime'), 'RUN').map(runText);
+        assert.ok(!runtime.some((text) => /apt-get|apk/.test(text)), 'no package install in the final stage');
+        return;
+      }
+      const words = runtimeRun(files, answers.packages[0] ?? '');
       for (const pkg of answers.packages) assert.equal(words.filter((candidate) => candidate === pkg).length, 1, pkg);
     },
   },

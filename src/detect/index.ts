@@ -75,6 +75,7 @@ export const detectProject = (root: string): ProjectFacts => {
   const entry = findEntry(files, pyproject);
   const port = findPort(portSources(files, entry));
   const [notebook] = notebooks;
+  const dependencies = detectDependencies(files, pyproject);
   return {
     folderName: files.folderName,
     ...(pyproject?.name !== undefined ? { projectName: pyproject.name } : {}),
@@ -89,8 +90,8 @@ export const detectProject = (root: string): ProjectFacts => {
     dotenv: files.has('.env'),
     // compose.yaml is the file the generator writes (and guards like any other); these others it would shadow.
     composeFiles: ['compose.yml', 'docker-compose.yml', 'docker-compose.yaml'].filter((file) => files.has(file)),
-    dependencies: detectDependencies(files, pyproject),
+    dependencies,
     ...(pyproject !== undefined ? { pyproject } : {}),
-    warnings: files.warnings,
+    warnings: [...files.warnings, ...dependencies.warnings],
   };
 };
