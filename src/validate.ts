@@ -212,10 +212,10 @@ export const parseEntry = (raw: string, known: { stack: Stack }, project?: Proje
       value.length > 200 ||
       !NOTEBOOK_RE.test(value) ||
       hasControlCharacter(value) ||
-      value.split('/').some((part) => part === '..' || part === '.')
+      value.split('/').some((part) => part === '..' || part === '.' || part.trim() !== part || part === '')
     ) {
       return fail(
-        'must be the relative path of a .ipynb notebook for the jupyter stack, e.g. analysis.ipynb (no quotes, $, * ? [ ] or ..)',
+        'must be the relative path of a .ipynb notebook for the jupyter stack, e.g. analysis.ipynb (no quotes, $, * ? [ ], .. or spaces around a folder or file name)',
       );
     }
     if (mustExist && !project.paths.includes(value)) {

@@ -244,7 +244,8 @@ const CASES: readonly OptionCase[] = [
               : ['python', entry.path];
       assert.deepEqual(cmd, expected);
       if (entry.kind === 'notebook') {
-        const workdirs = byKeyword(dockerfile.final, 'WORKDIR').map(runText);
+        // As written: Docker keeps the spaces of a WORKDIR path, runText would fold them.
+        const workdirs = byKeyword(dockerfile.final, 'WORKDIR').map((i) => i.getArgumentsContent() ?? '');
         const folder = entry.path.includes('/') ? `/${entry.path.slice(0, entry.path.lastIndexOf('/'))}` : '';
         assert.equal(workdirs[workdirs.length - 1], `/app${folder}`, 'a notebook runs from its own folder');
       }
