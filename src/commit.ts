@@ -95,7 +95,16 @@ export const writeTarget = (root: string, path: string): string => {
   } catch {
     realRoot = root;
   }
-  const target = realTarget(path);
+  let target: string;
+  try {
+    target = realTarget(path);
+  } catch (error) {
+    const code = (error as Partial<NodeJS.ErrnoException>).code ?? 'EIO';
+    const why = code === 'ELOOP' ? 'symbolic links that loop' : (WHY[code] ?? code);
+    throw new UserError(
+      `${relativePath(root, path) || path} cannot be followed to a file: ${why} (${code}); nothing was written: fix or remove the link`,
+    );
+  }
   if (isInside(root, path)) {
     if (!isInside(realRoot, target)) throw linkLeadsOut(root, path, target);
     return target;

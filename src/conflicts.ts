@@ -17,7 +17,7 @@ import { createHash } from 'node:crypto';
 import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { YoResolve } from '@yeoman/conflicter';
-import { showValue, UserError } from './errors.js';
+import { isUserError, showValue, UserError } from './errors.js';
 
 export interface PendingFile {
   readonly path: string;
@@ -210,5 +210,18 @@ export const cannotWrite = (root: string, blocked: { path: string; code: string 
   return new UserError(
     `cannot write ${where === root ? `to ${root}` : `${where} in ${root}`}: ${WHY[blocked.code] ?? blocked.code} (${blocked.code}); ` +
       'nothing was written: run where you may write, or fix the permissions',
+  );
+};
+
+/**
+ * A file-system error met while looking at the files (a file this user cannot read, a path that changed
+ * under us) as one line; anything else (a bug) is passed on as it is.
+ */
+export const asUserError = (root: string, error: unknown): unknown => {
+  const failure = error as Partial<NodeJS.ErrnoException>;
+  if (isUserError(error) || typeof failure.code !== 'string' || typeof failure.path !== 'string') return error;
+  const where = relativePath(root, failure.path) || failure.path;
+  return new UserError(
+    `cannot read ${where}: ${WHY[failure.code] ?? failure.code} (${failure.code}); nothing was written: fix its permissions, or move it away`,
   );
 };

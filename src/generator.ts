@@ -11,6 +11,7 @@ import { checkOptionsEarly, complete, EXPLICIT_KEY, resolveAnswers, type Prompt,
 import type { GeneratedFile } from './files.js';
 import { commitTransactionally, writeTarget } from './commit.js';
 import {
+  asUserError,
   cannotWrite,
   checkYoResolveFile,
   conflictError,
@@ -188,41 +189,49 @@ export abstract class DockerBestGenerator extends Generator<Record<string, unkno
   async conflicts(): Promise<void> {
     await this.#quiet.run(async () => {
       if (this.options.composed === true) return;
-      const root = this.destinationRoot();
-      const yoResolve = this.#yoResolveEnabled();
-      if (yoResolve) checkYoResolveFile(root);
-      const resolutions = new Resolutions({ enabled: yoResolve });
-      const stored: unknown = this.storesAnswers ? this.config.get(FINGERPRINTS) : undefined;
-      const remembered: Record<string, string> =
-        typeof stored === 'object' && stored !== null ? (stored as Record<string, string>) : {};
-      const pending = this.fs.store.all().filter((file) => isFilePending(file) && file.contents !== null);
-      const changed: string[] = [];
-      const fingerprints: Record<string, string> = { ...remembered };
-      for (const file of pending) {
-        const target = writeTarget(root, file.path);
-        if (file.path.endsWith(STORED_FILE)) continue;
-        const contents = file.contents ?? Buffer.alloc(0);
-        fingerprints[relativePath(root, file.path)] = fingerprint(contents);
-        const action = await resolutions.action(file.path);
-        if (action === 'keep') continue;
-        if (takenByNonFile(target)) throw notAFile(root, file.path);
-        const state = fileState(root, { path: file.path, contents }, remembered);
-        // Still as we wrote it, and .yo-resolve says nothing: Yeoman's conflicter writes it without asking.
-        if (state === 'regenerated' && action === undefined) (file as { conflicter?: string }).conflicter = 'force';
-        if ((state === 'changed' && action === undefined) || action === 'ask') {
-          changed.push(relativePath(root, file.path));
-        }
-      }
-      if (this.options.dryRun !== true) {
-        const blocked = unwritable(pending.map((file) => writeTarget(root, file.path)));
-        if (blocked !== undefined) throw cannotWrite(root, blocked);
-      }
-      const unattended = !canAsk(this.env.adapter) && this.options.force !== true && this.options.dryRun !== true;
-      if (unattended && changed.length > 0) throw conflictError(root, changed, { yoResolve });
-      if (this.storesAnswers && JSON.stringify(fingerprints) !== JSON.stringify(remembered)) {
-        this.config.set(FINGERPRINTS, fingerprints);
+      try {
+        await this.#checkConflicts();
+      } catch (error) {
+        throw asUserError(this.destinationRoot(), error);
       }
     });
+  }
+
+  async #checkConflicts(): Promise<void> {
+    const root = this.destinationRoot();
+    const yoResolve = this.#yoResolveEnabled();
+    if (yoResolve) checkYoResolveFile(root);
+    const resolutions = new Resolutions({ enabled: yoResolve });
+    const stored: unknown = this.storesAnswers ? this.config.get(FINGERPRINTS) : undefined;
+    const remembered: Record<string, string> =
+      typeof stored === 'object' && stored !== null ? (stored as Record<string, string>) : {};
+    const pending = this.fs.store.all().filter((file) => isFilePending(file) && file.contents !== null);
+    const changed: string[] = [];
+    const fingerprints: Record<string, string> = { ...remembered };
+    for (const file of pending) {
+      const target = writeTarget(root, file.path);
+      if (file.path.endsWith(STORED_FILE)) continue;
+      const contents = file.contents ?? Buffer.alloc(0);
+      fingerprints[relativePath(root, file.path)] = fingerprint(contents);
+      const action = await resolutions.action(file.path);
+      if (action === 'keep') continue;
+      if (takenByNonFile(target)) throw notAFile(root, file.path);
+      const state = fileState(root, { path: file.path, contents }, remembered);
+      // Still as we wrote it, and .yo-resolve says nothing: Yeoman's conflicter writes it without asking.
+      if (state === 'regenerated' && action === undefined) (file as { conflicter?: string }).conflicter = 'force';
+      if ((state === 'changed' && action === undefined) || action === 'ask') {
+        changed.push(relativePath(root, file.path));
+      }
+    }
+    if (this.options.dryRun !== true) {
+      const blocked = unwritable(pending.map((file) => writeTarget(root, file.path)));
+      if (blocked !== undefined) throw cannotWrite(root, blocked);
+    }
+    const unattended = !canAsk(this.env.adapter) && this.options.force !== true && this.options.dryRun !== true;
+    if (unattended && changed.length > 0) throw conflictError(root, changed, { yoResolve });
+    if (this.storesAnswers && JSON.stringify(fingerprints) !== JSON.stringify(remembered)) {
+      this.config.set(FINGERPRINTS, fingerprints);
+    }
   }
 
   /** The commit task of the run (see the constructor): Yeoman's decisions, then every file written or none. */

@@ -195,6 +195,26 @@ describe('failed runs lose nothing', () => {
       assert.deepEqual(readdirSync(outside), ['config.json']);
     });
 
+    it('links that loop are refused in one line, nothing written', () => {
+      const loops: [string, string][] = [
+        ['Dockerfile', 'Dockerfile'],
+        ['build.sh', 'compose.yaml'],
+      ];
+      for (const [name, to] of loops) {
+        const dir = newProject();
+        symlinkSync(to, join(dir, name));
+        if (to !== name) symlinkSync(name, join(dir, to));
+        const before = snapshot(dir);
+        const run = bin(dir, '--defaults');
+        assert.equal(run.status, 1, run.stderr);
+        assert.match(
+          oneLine(run.stderr),
+          /^docker-best: \S+ cannot be followed to a file: symbolic links that loop \(ELOOP\); nothing was written: fix or remove the link$/,
+        );
+        assert.deepEqual(snapshot(dir), before);
+      }
+    });
+
     it('a link inside the project is followed: the file it leads to is written, the link stays', () => {
       const dir = newProject();
       mkdirSync(join(dir, 'docker'));
