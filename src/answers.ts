@@ -45,6 +45,11 @@ interface QuestionSpec<V> {
   readonly description: string;
   /** Answers this one is validated or defaulted against; they are settled first. */
   readonly after: readonly AnswerName[];
+  /**
+   * A detail, named as the confirm lists it: asked only when the user chooses to customise the details (one
+   * confirm after the questions everyone answers); otherwise its default is taken.
+   */
+  readonly detail?: string;
   /** Fixed choices make a list prompt; otherwise the prompt is free text. */
   readonly choices?: (known: Known) => readonly string[];
   /** Whether the question applies at all, given earlier answers (e.g. healthpath only for http). */
@@ -146,31 +151,6 @@ export const QUESTIONS: readonly AnyQuestion[] = [
     fromPreset: (text, fallback) => (text.endsWith('/') ? `${text}${fallback}` : text),
   }),
   define({
-    name: 'python',
-    message: 'Python version?',
-    description: `Python X.Y: ${pythonLines().join(', ')} (default: newest in the catalogue of ${CATALOGUE_CHECKED})`,
-    after: [],
-    choices: () => pythonLines(),
-    parse: (raw) => parsePython(raw),
-    format: (value) => value,
-    defaultValue: (_known, facts) => facts.python?.value ?? newestPython(),
-    detected: (_known, facts) => facts.python !== undefined,
-  }),
-  define({
-    name: 'release',
-    message: 'Base OS release?',
-    description: 'Debian codename (trixie, bookworm) or Alpine branch (3.24) of the base image (default: newest)',
-    after: ['stack', 'python'],
-    choices: (known) => releasesFor(STACKS[need(known, 'stack')].family, need(known, 'python')),
-    parse: (raw, known) => parseRelease(raw, { stack: need(known, 'stack'), python: need(known, 'python') }),
-    format: (value) => value,
-    defaultValue: (known) => {
-      const [newest] = releasesFor(STACKS[need(known, 'stack')].family, need(known, 'python'));
-      if (newest === undefined) throw new Error(`internal: no release for python ${need(known, 'python')}`);
-      return newest;
-    },
-  }),
-  define({
     name: 'entry',
     message: 'What the container runs: a script, -m module, a command (gunicorn app:app), or a notebook for jupyter?',
     description:
@@ -196,7 +176,46 @@ export const QUESTIONS: readonly AnyQuestion[] = [
     },
   }),
   define({
+    name: 'port',
+    message: 'Port the app listens on (1-65535, or none)?',
+    description:
+      "Port the app listens on, 1-65535 or none (default: the server's flags or its default port, PORT defaults in the code, else none)",
+    after: ['entry'],
+    parse: (raw) => parsePort(raw),
+    format: (value) => (value === null ? 'none' : String(value)),
+    defaultValue: (known, facts) => entryPort(need(known, 'entry'), facts) ?? null,
+    detected: (known, facts) => entryPort(need(known, 'entry'), facts) !== undefined,
+  }),
+  define({
+    name: 'python',
+    detail: 'Python',
+    message: 'Python version?',
+    description: `Python X.Y: ${pythonLines().join(', ')} (default: newest in the catalogue of ${CATALOGUE_CHECKED})`,
+    after: [],
+    choices: () => pythonLines(),
+    parse: (raw) => parsePython(raw),
+    format: (value) => value,
+    defaultValue: (_known, facts) => facts.python?.value ?? newestPython(),
+    detected: (_known, facts) => facts.python !== undefined,
+  }),
+  define({
+    name: 'release',
+    detail: 'OS release',
+    message: 'Base OS release?',
+    description: 'Debian codename (trixie, bookworm) or Alpine branch (3.24) of the base image (default: newest)',
+    after: ['stack', 'python'],
+    choices: (known) => releasesFor(STACKS[need(known, 'stack')].family, need(known, 'python')),
+    parse: (raw, known) => parseRelease(raw, { stack: need(known, 'stack'), python: need(known, 'python') }),
+    format: (value) => value,
+    defaultValue: (known) => {
+      const [newest] = releasesFor(STACKS[need(known, 'stack')].family, need(known, 'python'));
+      if (newest === undefined) throw new Error(`internal: no release for python ${need(known, 'python')}`);
+      return newest;
+    },
+  }),
+  define({
     name: 'deps',
+    detail: 'dependencies',
     message:
       'How do the dependencies install: uv, poetry, pdm, pipenv (from their lock), a requirements file, pip (pyproject.toml), or none?',
     description:
@@ -215,18 +234,8 @@ export const QUESTIONS: readonly AnyQuestion[] = [
     },
   }),
   define({
-    name: 'port',
-    message: 'Port the app listens on (1-65535, or none)?',
-    description:
-      "Port the app listens on, 1-65535 or none (default: the server's flags or its default port, PORT defaults in the code, else none)",
-    after: ['entry'],
-    parse: (raw) => parsePort(raw),
-    format: (value) => (value === null ? 'none' : String(value)),
-    defaultValue: (known, facts) => entryPort(need(known, 'entry'), facts) ?? null,
-    detected: (known, facts) => entryPort(need(known, 'entry'), facts) !== undefined,
-  }),
-  define({
     name: 'health',
+    detail: 'health check',
     message: 'Healthcheck: http (a health route), tcp (the port answers), a command, or none?',
     description:
       'HEALTHCHECK kind: http, tcp, cmd, none (default: http when the code shows a health route, else tcp when there is a port, else none)',
@@ -246,6 +255,7 @@ export const QUESTIONS: readonly AnyQuestion[] = [
   }),
   define({
     name: 'healthpath',
+    detail: 'health check',
     message: 'URL path the http healthcheck probes?',
     description: 'URL path for the http healthcheck (default: the health route detected in the code)',
     after: ['entry', 'health'],
@@ -257,6 +267,7 @@ export const QUESTIONS: readonly AnyQuestion[] = [
   }),
   define({
     name: 'healthcmd',
+    detail: 'health check',
     message: 'Healthcheck command (words, run without a shell)?',
     description: 'Command for the cmd healthcheck, run in exec form, e.g. "python -m app.health"',
     after: ['health'],
@@ -268,6 +279,7 @@ export const QUESTIONS: readonly AnyQuestion[] = [
   }),
   define({
     name: 'volumes',
+    detail: 'volumes',
     message: 'Container paths that must persist (comma-separated, or none)?',
     description: 'Comma-separated absolute container paths kept in named volumes (default: /home/app/data)',
     after: [],
@@ -277,6 +289,7 @@ export const QUESTIONS: readonly AnyQuestion[] = [
   }),
   define({
     name: 'packages',
+    detail: 'OS packages',
     message: 'Extra OS packages for the final image, pinned (e.g. libpq5=15.*), or none?',
     description: 'Comma-separated pinned OS packages for the final image: libpq5=15.* (Debian), libpq~=17 (Alpine)',
     after: ['stack'],
@@ -286,6 +299,7 @@ export const QUESTIONS: readonly AnyQuestion[] = [
   }),
   define({
     name: 'buildpackages',
+    detail: 'OS packages',
     message: 'OS packages needed only to build wheels, pinned, or none?',
     description: 'Comma-separated pinned OS packages for the builder stage only (same syntax as --packages)',
     after: ['stack'],
@@ -295,6 +309,7 @@ export const QUESTIONS: readonly AnyQuestion[] = [
   }),
   define({
     name: 'uid',
+    detail: 'user ids',
     message: 'User id the app runs as (1000-2147483647)?',
     description: 'Numeric user id of the non-root user (default: 10001)',
     after: [],
@@ -304,6 +319,7 @@ export const QUESTIONS: readonly AnyQuestion[] = [
   }),
   define({
     name: 'gid',
+    detail: 'user ids',
     message: 'Group id the app runs as (1000-2147483647)?',
     description: 'Numeric group id of the non-root user (default: 10001)',
     after: [],
@@ -313,6 +329,7 @@ export const QUESTIONS: readonly AnyQuestion[] = [
   }),
   define({
     name: 'env',
+    detail: 'ENV',
     message: 'ENV defaults baked into the image (KEY=value, comma-separated), or none?',
     description: 'Comma-separated KEY=value defaults baked in as ENV (no secrets)',
     after: [],

@@ -52,12 +52,11 @@ const NAME_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
 const REGISTRY_HOST = '(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)(?:\\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*(?::[0-9]{1,5})?';
 const NAME_RE = new RegExp(`^(?:${REGISTRY_HOST}/)?${NAME_COMPONENT}(?:/${NAME_COMPONENT})*$`);
 const NAME_RULE =
-  'must be a lowercase image name: [a-z0-9]+([._-][a-z0-9]+)*, optionally behind a registry/namespace/ prefix, at most 200 characters';
+  'must be a lowercase image name of letters, digits and . _ - (not first or last), at most 200 characters, optionally behind a registry and namespace: e.g. shop-api or registry.example.com/team/shop-api';
 
 export const parseName = (raw: string): Parsed<string> => {
   const value = raw.trim();
   if (value.length === 0 || value.length > 200 || !NAME_RE.test(value)) return fail(NAME_RULE);
-  // A first component that looks like a host (has a dot or a port, or is localhost) must be followed by a path.
   return ok(value);
 };
 
@@ -492,8 +491,8 @@ export const parsePackages = (raw: string, known: { stack: Stack }): Parsed<read
       const name = item.length > 60 ? `${item.slice(0, 60)}…` : item;
       return fail(
         family === 'debian'
-          ? `'${name}' is not pinned: write it as ${name}=<version>, e.g. ${name}=1.2.* (Debian pins use =)`
-          : `'${name}' is not pinned: write it as ${name}~=<version>, e.g. ${name}~=1.2 (Alpine pins use ~=)`,
+          ? `'${name}' is not pinned: write it as ${name}=<version>, e.g. libpq5=15.* (apt-cache policy ${name} in the base image lists its versions)`
+          : `'${name}' is not pinned: write it as ${name}~=<version>, e.g. libpq~=17 (apk policy ${name} in the base image lists its versions)`,
       );
     }
     const pattern = family === 'debian' ? DEB_PIN_RE : APK_PIN_RE;

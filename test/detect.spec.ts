@@ -34,15 +34,13 @@ describe('existing projects: detection', () => {
     });
 
     it('offers them as defaults in the prompts, marked as detected', async () => {
-      const generated = await generate({ cwd: copyOf('requirements-only') });
+      const generated = await generate({ cwd: copyOf('requirements-only'), answers: { details: true } });
       const byName = new Map(generated.prompts.map((prompt) => [prompt.name, prompt]));
-      assert.equal(byName.get('port')?.default, '5000');
-      assert.match(byName.get('port')?.message ?? '', /\(detected\)$/);
-      assert.equal(byName.get('entry')?.default, 'app.py');
-      assert.match(byName.get('entry')?.message ?? '', /\(detected\)$/);
+      assert.equal(byName.get('port')?.shown, '(5000, detected)');
+      assert.equal(byName.get('entry')?.shown, '(app.py, detected)');
       assert.equal(byName.get('stack')?.default, 'python-debian');
       assert.equal(byName.get('health')?.default, 'tcp', 'a port and no health route: the port is probed');
-      assert.doesNotMatch(byName.get('uid')?.message ?? '', /detected/);
+      assert.equal(byName.get('uid')?.shown, '(10001)', 'a built-in default is not marked detected');
     });
   });
 

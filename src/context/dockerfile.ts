@@ -35,6 +35,8 @@ export const WRITABLE_CACHES: readonly { readonly key: string; readonly value: s
   { key: 'XDG_CONFIG_HOME', value: '/tmp/.config' },
   { key: 'MPLCONFIGDIR', value: '/tmp/matplotlib' },
   { key: 'HF_HOME', value: '/tmp/huggingface' },
+  // Runtime sockets and pid files (gunicorn's control socket, otherwise under $HOME).
+  { key: 'XDG_RUNTIME_DIR', value: '/tmp' },
 ];
 
 export interface DockerfileContext {
