@@ -8,10 +8,9 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { docker, must, REPO, requireEngine } from '../../tools/engine/harness.js';
+import { BIN, docker, must } from '../../tools/engine/commands.js';
+import { requireEngine } from '../../tools/engine/engine.js';
 import { CLUTTER, NEEDED, SECRETS } from '../support/context-files.js';
-
-const BIN = join(REPO, 'dist', 'bin', 'docker-best.js');
 
 /** Every file below `dir`, relative, sorted. */
 const listFiles = (dir: string, root = dir): string[] =>
