@@ -211,10 +211,12 @@ export const parseEntry = (raw: string, known: { stack: Stack }, project?: Proje
       value.length > 200 ||
       !NOTEBOOK_RE.test(value) ||
       hasControlCharacter(value) ||
-      value.split('/').some((part) => part === '..' || part === '.' || part.trim() !== part || part === '')
+      value
+        .split('/')
+        .some((part) => part === '..' || part === '.' || part.trim() !== part || part === '' || part.startsWith('-'))
     ) {
       return fail(
-        'must be the relative path of a .ipynb notebook for the jupyter stack, e.g. analysis.ipynb (no quotes, $, * ? [ ], .. or spaces around a folder or file name)',
+        'must be the relative path of a .ipynb notebook for the jupyter stack, e.g. analysis.ipynb (no quotes, $, * ? [ ], .., a leading - or spaces around a folder or file name)',
       );
     }
     if (mustExist && !project.paths.includes(value)) {
