@@ -36,6 +36,7 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { parse as parseYaml } from 'yaml';
 import { ANSWER_NAMES } from '../src/answers.js';
+import { destinationsOf, FILE_NAMES, FILES } from '../src/files.js';
 import { parseDockerfile } from '../tools/dockerfile.js';
 import { snapshot } from './support/snapshot.js';
 
@@ -48,7 +49,8 @@ const SEED =
 const BIN = fileURLToPath(new URL('../bin/docker-best.js', import.meta.url));
 
 /** The files a run of the app may write, and the generator's state. */
-const GENERATED = ['Dockerfile', '.dockerignore', 'build.sh', 'compose.yaml', 'README.Docker.md', '.yo-rc.json'];
+/** Every file a run may write (src/files.ts, each place a file may go), and .yo-rc.json. */
+const GENERATED = [...FILE_NAMES.flatMap((name) => destinationsOf(FILES[name])), '.yo-rc.json'];
 
 // ---------------------------------------------------------------------------------------------------------
 // What a project holds
@@ -397,8 +399,8 @@ const checkParses = (name: string, file: string): void => {
   if (name === 'Dockerfile') {
     const dockerfile = parseDockerfile(content);
     assert.ok(dockerfile.stages.length > 0, 'the Dockerfile has stages');
-  } else if (name === 'compose.yaml') {
-    assert.ok(typeof parseYaml(content) === 'object');
+  } else if (/\.ya?ml$/.test(name)) {
+    assert.ok(typeof parseYaml(content) === 'object', `${name} parses as YAML`);
   } else if (name === 'build.sh') {
     const syntax = spawnSync('bash', ['-n', file], { encoding: 'utf8' });
     assert.equal(syntax.status, 0, syntax.stderr);
@@ -445,7 +447,9 @@ const check = (input: Case): void => {
     const was = before[path];
     if (was === state) continue;
     const rel = path.slice(1);
-    assert.ok(targets.has(rel), `only generated files change: ${rel}\n${context}`);
+    // The folders a generated file goes into (.github/workflows/) may be made for it.
+    const folderOfTarget = [...targets.keys()].some((target) => target.startsWith(`${rel}/`));
+    assert.ok(targets.has(rel) || folderOfTarget, `only generated files change: ${rel}\n${context}`);
     assert.doesNotMatch(rel, /\.docker-best-/, `no temporary file is left: ${rel}\n${context}`);
   }
   for (const path of Object.keys(before)) assert.ok(path in after, `nothing is removed: ${path}\n${context}`);
