@@ -165,7 +165,10 @@ describe('docker-best:ci', () => {
       writeFiles(dir, project);
       const run = spawnSync(process.execPath, [BIN, '--defaults'], { cwd: dir, encoding: 'utf8', input: '' });
       assert.equal(run.status, 1, run.stderr);
-      assert.match(run.stderr, /^docker-best: \.gitlab-ci\.yml \(not written by the generator\) differs from what the generator writes/);
+      assert.match(
+        run.stderr,
+        /^docker-best: \.gitlab-ci\.yml \(not written by the generator\) differs from what the generator writes/,
+      );
       assert.equal(readFileSync(join(dir, '.gitlab-ci.yml'), 'utf8'), mine);
       assert.ok(!existsSync(join(dir, 'Dockerfile')), 'nothing was written');
       const forced = await ci({ name: 'acme/shop' }, project, true);
