@@ -185,6 +185,13 @@ export const conflictError = (
   );
 };
 
+/** The project's own files a generated one would shadow (a docker-compose.yml beside a new compose.yaml). */
+export const shadowsError = (destination: string, shadowed: readonly string[]): UserError =>
+  new UserError(
+    `${shadowed.join(' and ')} ${shadowed.length === 1 ? 'is' : 'are'} already here, and docker compose would read a new ${destination} instead: ` +
+      `nothing was written; pass --force to write ${destination} beside it, or run the generators you want alone (npx generator-docker-best dockerfile, build, docs)`,
+  );
+
 /** A folder (or something else that is not a file) where the generator writes a file: one line. */
 export const notAFile = (root: string, path: string): UserError =>
   new UserError(

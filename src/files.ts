@@ -28,6 +28,8 @@ export interface GeneratedFile {
   readonly destinationFor?: (answers: Answers) => string | null;
   /** Every other path the file may be written to (kept out of the build context too). */
   readonly alternatives?: readonly string[];
+  /** Files of the project that this one would silently replace in its tools' eyes (a docker-compose.yml). */
+  readonly shadows?: (facts: ProjectFacts) => readonly string[];
 }
 
 /** What a generator of this table writes, in one line (the bin's help lists it). */
@@ -58,7 +60,9 @@ export const FILES = {
     destination: 'compose.yaml',
     needs: COMPOSE_NEEDS,
     executable: false,
-    context: (answers) => composeContext(answers),
+    context: (answers, facts) => composeContext(answers, facts),
+    // A compose file the project already has would be shadowed: docker compose reads compose.yaml first.
+    shadows: (facts) => facts.composeFiles,
   },
   stack: {
     template: 'stack.yaml',

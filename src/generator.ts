@@ -15,6 +15,7 @@ import {
   cannotWrite,
   checkYoResolveFile,
   conflictError,
+  shadowsError,
   type Conflict,
   fileState,
   fingerprint,
@@ -59,7 +60,10 @@ export abstract class DockerBestGenerator extends Generator<Record<string, unkno
   /** What the project shows, to print at the end of an unattended run. */
   #pendingSummary: readonly string[] = [];
 
-  constructor(args: string[], options: Options, needs: readonly AnswerName[]) {
+  /** The file of src/files.ts this generator writes, when it writes one. */
+  protected readonly file: GeneratedFile | undefined;
+
+  constructor(args: string[], options: Options, needs: readonly AnswerName[], file?: GeneratedFile) {
     const self: { generator?: DockerBestGenerator } = {};
     super(args, options, {
       tasksMatchingPriority: true,
@@ -72,6 +76,7 @@ export abstract class DockerBestGenerator extends Generator<Record<string, unkno
         : { customInstallTask: true, customCommitTask: () => self.generator?.commitFiles() }),
     });
     self.generator = this;
+    this.file = file;
     this.needs = withPrerequisites(needs);
     for (const question of QUESTIONS) {
       if (this.needs.includes(question.name)) {
@@ -131,6 +136,9 @@ export abstract class DockerBestGenerator extends Generator<Record<string, unkno
         });
       }
       this.templates = new TemplateSet(templateDir === undefined ? [] : [templateDir]);
+      const shadowed = this.file?.shadows?.(this.facts) ?? [];
+      if (shadowed.length > 0 && this.options.force !== true)
+        throw shadowsError(this.file?.destination ?? '', shadowed);
       checkOptionsEarly(this.needs, this.#sources());
     });
   }
@@ -330,15 +338,13 @@ export abstract class DockerBestGenerator extends Generator<Record<string, unkno
 
 /** A generator that writes one file of the table in src/files.ts. */
 export abstract class FileGenerator extends DockerBestGenerator {
-  readonly #file: GeneratedFile;
-
   constructor(args: string[], options: Options, file: GeneratedFile) {
-    super(args, options, file.needs);
-    this.#file = file;
+    super(args, options, file.needs, file);
   }
 
   writing(): void {
-    const file = this.#file;
+    const file = this.file;
+    if (file === undefined) return;
     const destination = destinationOf(file, this.answers);
     if (destination === null) return;
     this.render(file.template, destination, file.context(this.answers, this.facts), {

@@ -16,7 +16,10 @@ export default class AppGenerator extends DockerBestGenerator {
 
   async configuring(): Promise<void> {
     // `composed` tells a part that the app owns the run-wide features (install, conflicts).
-    const options: Record<string, unknown> = { composed: true };
+    const options: Record<string, unknown> = {
+      composed: true,
+      ...(this.options.force === true ? { force: true } : {}),
+    };
     for (const part of FILE_NAMES) {
       await this.composeWith(fileURLToPath(new URL(`../${part}/index.js`, import.meta.url)), {
         generatorOptions: options,

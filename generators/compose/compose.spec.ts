@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
 import { parse } from 'yaml';
 import { COMPOSE_LIMITS } from '../../src/catalogue.js';
 import { volumeNames } from '../../src/context/compose.js';
@@ -19,6 +20,7 @@ interface Service {
   deploy?: unknown;
   build?: unknown;
   pull_policy?: string;
+  env_file?: string[];
 }
 
 interface Compose {
@@ -116,6 +118,43 @@ describe('docker-best:compose', () => {
     const { compose, service } = await composeFor({ volumes: 'none' });
     assert.equal(service.volumes, undefined);
     assert.equal(compose.volumes, undefined);
+  });
+
+  it("passes the project's .env to the container at run time when it has one, and nothing otherwise", async () => {
+    const withEnv = await generate({
+      generator: 'compose',
+      options: { defaults: true },
+      files: { 'app.py': 'print(1)\n', '.env': 'DATABASE_URL=postgres://db/app\n' },
+    });
+    const service = Object.values((parse(withEnv.read('compose.yaml')) as Compose).services)[0];
+    assert.deepEqual(service?.env_file, ['.env']);
+    const without = await generate({ generator: 'compose', options: { defaults: true } });
+    assert.equal(Object.values((parse(without.read('compose.yaml')) as Compose).services)[0]?.env_file, undefined);
+  });
+
+  it('does not shadow a docker-compose.yml the project has: it names it and writes nothing, unless --force', async () => {
+    const files = { 'app.py': 'print(1)\n', 'docker-compose.yml': 'services:\n  web:\n    build: .\n' };
+    let dir = '';
+    const error = await generate({
+      options: { defaults: true },
+      force: false,
+      files,
+      onDir: (folder) => {
+        dir = folder;
+      },
+    }).then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
+    assert.ok(error instanceof Error && (error as { isUserError?: boolean }).isUserError === true, String(error));
+    assert.match(
+      error.message,
+      /^docker-compose\.yml is already here, and docker compose would read a new compose\.yaml instead: nothing was written; pass --force/,
+    );
+    assert.deepEqual(readdirSync(dir).sort(), Object.keys(files).sort());
+    const forced = await generate({ cwd: dir, options: { defaults: true, force: true } });
+    assert.ok(forced.exists('compose.yaml'));
+    assert.equal(forced.read('docker-compose.yml'), files['docker-compose.yml']);
   });
 
   it('publishes the port on 127.0.0.1 only', async () => {

@@ -10,6 +10,7 @@
  * deploy.resources.limits.pids; and Debian's docker 20.10 client refuses a stack file without `version`,
  * which compose.yaml must not have.
  */
+import type { ProjectFacts } from '../detect/index.js';
 import { COMPOSE_LIMITS } from '../catalogue.js';
 import { STACKS } from '../stacks.js';
 import type { Answers } from '../model.js';
@@ -39,6 +40,8 @@ export interface ComposeContext {
   readonly limits: typeof COMPOSE_LIMITS;
   /** Quoted restart policy: a batch job runs once; a service or a worker comes back. */
   readonly restart: string;
+  /** The project's `.env`, passed to the container at run time (it never reaches the image); null without one. */
+  readonly envFile: string | null;
 }
 
 const volumeSlug = (segment: string): string =>
@@ -105,8 +108,9 @@ const serviceBasics = (answers: ComposeAnswers): Pick<ComposeContext, 'service' 
   };
 };
 
-export const composeContext = (answers: ComposeAnswers): ComposeContext => {
+export const composeContext = (answers: ComposeAnswers, facts: Pick<ProjectFacts, 'dotenv'>): ComposeContext => {
   return {
+    envFile: facts.dotenv ? '.env' : null,
     ...serviceBasics(answers),
     // Quoted, in single quotes: the style dclint's require-quotes-in-ports rule asks for.
     ports: answers.port === null ? [] : [yamlSingleQuoted(`127.0.0.1:${answers.port}:${answers.port}`)],
