@@ -98,7 +98,11 @@ export const findApps = (sources: Sources): App[] => {
   const candidates = sources.pyFiles.filter((file) => !isTestPath(file));
   for (const file of candidates) {
     const text = sources.files.source(file);
-    if (text === undefined || !FRAMEWORK_WORDS.test(text)) continue;
+    // Files that name a framework, and shallow files that bind a call's result (`app = create_app()`).
+    const shallow = file.split('/').length <= 2 && /^[A-Za-z_]\w*\s*(?::[^=\n]*)?=\s*[\w.]+\(/m.test(text ?? '');
+    if (text === undefined || !(FRAMEWORK_WORDS.test(text) || shallow)) continue;
+    // Flask-SocketIO apps serve websockets through socketio.run(): gunicorn's workers would break them.
+    const socketio = /\bSocketIO\s*\(/.test(text);
     const module = sources.parse(file);
     if (module === undefined) continue;
     const root = sources.importRoot(file);
@@ -110,6 +114,7 @@ export const findApps = (sources: Sources): App[] => {
       const value = sources.resolve({ kind: 'name', name }, { file, scope: top });
       const framework = frameworkOf(value);
       if (framework === undefined || value.kind !== 'object') continue;
+      if (socketio && framework.name === 'Flask') continue;
       if (framework.name === 'Dash') {
         const server = dashServer(sources, file, name);
         if (server !== undefined)

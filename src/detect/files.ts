@@ -210,10 +210,19 @@ export class ProjectFiles {
     return text === undefined || text.includes('\0') ? undefined : text;
   }
 
+  /** A listed file that reads as absent (too big, not a regular file): a warning, once. */
+  #unreadable(path: string, maxBytes: number): void {
+    const line = `${path} could not be read (bigger than ${maxBytes / (1024 * 1024)} MB, or not a regular file): nothing was read from it`;
+    if (this.has(path) && !this.warnings.includes(line)) this.warnings.push(line);
+  }
+
   /** A TOML file as a table, or undefined (absent, too big, or malformed: then a warning says so). */
   toml(path: string): Record<string, unknown> | undefined {
     const text = this.read(path);
-    if (text === undefined) return undefined;
+    if (text === undefined) {
+      this.#unreadable(path, LIMITS.fileBytes);
+      return undefined;
+    }
     try {
       return parseToml(text);
     } catch (error) {
@@ -225,7 +234,10 @@ export class ProjectFiles {
   /** A JSON file, or undefined (absent, too big, or malformed: then a warning says so). */
   json(path: string, maxBytes: number = LIMITS.fileBytes): unknown {
     const text = this.read(path, maxBytes);
-    if (text === undefined) return undefined;
+    if (text === undefined) {
+      this.#unreadable(path, maxBytes);
+      return undefined;
+    }
     try {
       return JSON.parse(text);
     } catch (error) {

@@ -8,8 +8,9 @@ import { parseEntry } from '../validate.js';
 import type { Detected } from './facts.js';
 import { LIMITS, table, type ProjectFiles } from './files.js';
 
-/** Notebooks read for an entry, at most. */
+/** Notebooks read for an entry, at most, and their bytes in all (JSON.parse of a deeply nested file is slow). */
 const MAX_READ = 50;
+const MAX_BYTES = 16 * 1024 * 1024;
 
 /** Code-unit order: the same on every machine, whatever its locale. */
 export const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -65,16 +66,17 @@ export const detectNotebooks = (files: ProjectFiles): NotebookFacts => {
   let entry: Detected<string> | undefined;
   let firstRunnable: string | undefined;
   const skipped: string[] = [];
+  let room = MAX_BYTES;
   for (const path of notebooks.slice(0, MAX_READ)) {
-    const document = table(files.json(path, LIMITS.notebookBytes));
-    if (document === undefined) {
-      if (files.read(path, LIMITS.notebookBytes) === undefined) {
-        warnings.push(
-          `${path} could not be read (bigger than ${LIMITS.notebookBytes / (1024 * 1024)} MB?): not looked at`,
-        );
-      }
+    const size = files.read(path, LIMITS.notebookBytes)?.length ?? 0;
+    if (size > room) {
+      warnings.push(`${path} was not read: with the notebooks before it, it is more than detection reads of notebooks`);
       continue;
     }
+    room -= size;
+    // Unreadable or malformed: files.json has said so in a warning.
+    const document = table(files.json(path, LIMITS.notebookBytes));
+    if (document === undefined) continue;
     const language = languageOf(document);
     if (language !== undefined && !/^python/i.test(language)) {
       warnings.push(`${path} is a ${language} notebook, not Python: it is not run`);

@@ -64,10 +64,10 @@ const variableDefault = (word: string): string | undefined => /\0\w+:?-([^\0]*)\
 
 /** Programs that wrap the real command (an APM agent): left out, with a warning. */
 const WRAPPERS: readonly (readonly string[])[] = [
+  ['exec'],
   ['newrelic-admin', 'run-program'],
   ['ddtrace-run'],
   ['opentelemetry-instrument'],
-  ['exec'],
 ];
 
 /** What the `web:` process runs, as the caller needs to decide on the entry. */

@@ -34,6 +34,7 @@ const pinRequest = (value: string, shownAs: string): Request | undefined => {
 /** A PEP 440 specifier as people write it: spaces between clauses made commas. */
 const normaliseSpecifier = (spec: string): string =>
   spec
+    .slice(0, 200)
     .trim()
     .replace(/\s*,\s*/g, ',')
     .replace(/([\d*])\s+(?=[<>=!~])/g, '$1,')
@@ -64,7 +65,7 @@ const poetryClause = (clause: string): string | undefined => {
 /** A Poetry constraint (`^3.10`, `>=3.9,<3.13`, `~3.11 || ^3.12`) as PEP 440 alternatives. */
 export const poetryToPep440 = (constraint: string): string[] | undefined => {
   const alternatives: string[] = [];
-  for (const alternative of constraint.split('||').slice(0, 8)) {
+  for (const alternative of constraint.slice(0, 200).split('||').slice(0, 8)) {
     const clauses = normaliseSpecifier(alternative).split(',').map(poetryClause);
     if (clauses.some((clause) => clause === undefined)) return undefined;
     alternatives.push(clauses.filter((clause) => clause !== '').join(','));

@@ -103,10 +103,10 @@ export interface PyModule {
 
 /** Parser steps allowed per file and for a whole detection run. */
 export const PARSE_LIMITS = {
-  stepsPerFile: 40_000,
-  stepsInAll: 400_000,
+  stepsPerFile: 20_000,
+  stepsInAll: 120_000,
   /** Python files parsed at most in one detection run. */
-  files: 400,
+  files: 300,
   /** Calls kept per file. */
   callsPerFile: 4000,
   /** Expression nesting read; deeper reads as unknown. */
