@@ -83,6 +83,11 @@ export const codePort = (sources: Sources, file: string): { port: number; why: s
     const given = argument(call.expr, name === 'run' ? 1 : undefined, keyword);
     const port = given === undefined ? undefined : portValue(sources, given, { file, scope });
     if (port !== undefined) return { port, why: `${name}(${keyword}=${port}) in ${file}` };
+    // aiohttp's run_app listens on every interface, port 8080, when it is given none.
+    const callee = name === 'run_app' ? sources.resolve(call.expr.callee, { file, scope }) : undefined;
+    if (given === undefined && callee?.kind === 'external' && callee.name.startsWith('aiohttp.')) {
+      return { port: 8080, why: `aiohttp's web.run_app() in ${file} listens on 8080 by default` };
+    }
   }
   // 2. The module's own PORT: a constant, or the default of the PORT environment variable.
   for (const scope of module.scopes) {

@@ -30,6 +30,11 @@ describe('the port', () => {
       'import os\nfrom aiohttp import web\nweb.run_app(web.Application(), port=int(os.environ.get("APP_PORT", 8090)))',
       8090,
     ],
+    [
+      'aiohttp web.run_app(app) with no port: its default',
+      'from aiohttp import web\nweb.run_app(web.Application())',
+      8080,
+    ],
     ['waitress serve(app, port=8070)', 'from waitress import serve\nserve(app, host="0.0.0.0", port=8070)', 8070],
     [
       'Gradio demo.launch(server_port=7861)',
