@@ -23,20 +23,27 @@ const sourceText = (source: unknown): string =>
       ? source.filter((line): line is string => typeof line === 'string').join('')
       : '';
 
-/** Whether a parsed notebook has a code cell with code in it (nbformat 4, or 3's worksheets). */
-const hasCode = (notebook: Record<string, unknown>): boolean => {
+/** The code of a parsed notebook's code cells (nbformat 4, or 3's worksheets), non-empty ones only. */
+const codeCells = (notebook: Record<string, unknown>): string[] => {
   const list = (value: unknown): unknown[] => (Array.isArray(value) ? (value as unknown[]) : []);
-  const worksheets = list(notebook.worksheets);
   const cells: unknown[] = [
     ...list(notebook.cells),
-    ...worksheets.flatMap((sheet) => {
-      return list(table(sheet)?.cells);
-    }),
+    ...list(notebook.worksheets).flatMap((sheet) => list(table(sheet)?.cells)),
   ];
-  return cells.some((cell) => {
-    const c = table(cell);
-    return c?.cell_type === 'code' && sourceText(c.source ?? c.input).trim() !== '';
-  });
+  return cells
+    .map((cell) => table(cell))
+    .filter((cell) => cell?.cell_type === 'code')
+    .map((cell) => sourceText(cell?.source ?? cell?.input))
+    .filter((code) => code.trim() !== '');
+};
+
+/** The first IPython magic or shell escape of some code (`%matplotlib inline`, `!pip install x`), if any. */
+const magicIn = (cells: readonly string[]): string | undefined => {
+  for (const code of cells) {
+    const line = code.split('\n').find((text) => /^\s*[%!]/.test(text));
+    if (line !== undefined) return line.trim().slice(0, 40);
+  }
+  return undefined;
 };
 
 /** The notebook's language when its metadata names one (`python`, `R`, `julia`). */
@@ -66,6 +73,7 @@ export const detectNotebooks = (files: ProjectFiles): NotebookFacts => {
   let entry: Detected<string> | undefined;
   let firstRunnable: string | undefined;
   const skipped: string[] = [];
+  const withMagics: { path: string; magic: string }[] = [];
   let room = MAX_BYTES;
   for (const path of notebooks.slice(0, MAX_READ)) {
     const size = files.read(path, LIMITS.notebookBytes)?.length ?? 0;
@@ -89,16 +97,32 @@ export const detectNotebooks = (files: ProjectFiles): NotebookFacts => {
       continue;
     }
     firstRunnable ??= path;
-    if (!hasCode(document)) continue;
+    const cells = codeCells(document);
+    if (cells.length === 0) continue;
     withCode.push(path);
     if (entry !== undefined) continue;
+    // The image runs the notebook as a script: IPython magics and shell escapes do not run there.
+    const magic = magicIn(cells);
+    if (magic !== undefined) {
+      withMagics.push({ path, magic });
+      continue;
+    }
     entry = {
       value: path,
       why:
-        skipped.length === 0
+        skipped.length === 0 && withMagics.length === 0
           ? `${path}: the first notebook with code`
-          : `${path}: the first notebook with code whose name an image can carry`,
+          : `${path}: the first notebook with code that an image can run as a script`,
     };
+  }
+  const [magical] = withMagics;
+  if (magical !== undefined) {
+    warnings.push(
+      entry === undefined
+        ? `${magical.path} uses IPython magics or shell escapes (${magical.magic}): the image build will stop on them until they are plain Python`
+        : `${withMagics.map((notebook) => notebook.path).join(', ')} ${withMagics.length === 1 ? 'uses' : 'use'} IPython magics or shell escapes (${magical.magic}): not the entry`,
+    );
+    entry ??= { value: magical.path, why: `${magical.path}: the first notebook with code` };
   }
   // No notebook has code yet (a new project's empty notebook): the first one a jupyter image can run.
   if (entry === undefined && firstRunnable !== undefined) {

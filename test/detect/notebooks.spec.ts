@@ -36,6 +36,25 @@ describe('notebooks', () => {
     assert.equal(facts.warnings.filter((warning) => warning.includes('is not offered as the entry')).length, 3);
   });
 
+  it('passes over notebooks with IPython magics (the image runs the notebook as a script), saying so', () => {
+    const facts = detect({
+      '01-setup.ipynb': notebook(['!pip install pandas', 'import pandas']),
+      '02-plots.ipynb': notebook(['import matplotlib\n%matplotlib inline']),
+      '03-report.ipynb': notebook(['print("report")']),
+    });
+    assert.equal(facts.notebookEntry?.value, '03-report.ipynb');
+    assert.match(
+      facts.warnings.join('\n'),
+      /01-setup\.ipynb, 02-plots\.ipynb use IPython magics or shell escapes \(!pip install pandas\)/,
+    );
+  });
+
+  it('still runs a notebook with magics when every notebook has them, and says the build will stop on them', () => {
+    const facts = detect({ 'only.ipynb': notebook(['%load_ext autoreload', 'x = 1']) });
+    assert.equal(facts.notebookEntry?.value, 'only.ipynb');
+    assert.match(facts.warnings.join('\n'), /only\.ipynb uses IPython magics .* the image build will stop on them/);
+  });
+
   it('reads old nbformat 3 worksheets', () => {
     const facts = detect({
       'old.ipynb': JSON.stringify({
