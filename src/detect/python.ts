@@ -103,8 +103,8 @@ export interface PyModule {
 
 /** Parser steps allowed per file and for a whole detection run. */
 export const PARSE_LIMITS = {
-  stepsPerFile: 20_000,
-  stepsInAll: 120_000,
+  stepsPerFile: 16_000,
+  stepsInAll: 80_000,
   /** Python files parsed at most in one detection run. */
   files: 300,
   /** Calls kept per file. */
