@@ -184,7 +184,7 @@ export const serveCommand = (app: App, installs: boolean): { argv: string[]; why
     ? `${app.framework.name} app factory ${app.attr}() in ${app.file}`
     : app.framework.name === 'Dash'
       ? `Dash app in ${app.file}, its Flask server ${app.attr}`
-      : `${app.framework.name} app ${app.attr} in ${app.file}`;
+      : `${app.framework.name} app '${app.attr}' in ${app.file}`;
   const where =
     dir === ''
       ? app.root === 'src'

@@ -161,7 +161,8 @@ const commandTargetExists = (sources: Sources, argv: readonly string[], dir: str
     }
     positional.push(word);
   }
-  const [target] = positional;
+  // The application: a `module:attr`, a dotted module or a script (a flag's number is not one).
+  const target = positional.find((word) => /^[A-Za-z_][\w.]*(?::.+)?$/.test(word) || word.endsWith('.py'));
   if (target === undefined) return program === 'fastapi' ? undefined : `${program} names no application`;
   const base = flagValueOf(rest, ['--chdir', '--app-dir']) ?? dir;
   if (target.endsWith('.py')) {
