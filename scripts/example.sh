@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Run the generator on a copy of an example project, non-interactively, and show what it wrote.
-#   scripts/example.sh [web-service|notebook-job] [generator options...]
+#   scripts/example.sh [EXAMPLE] [generator options...]
+# EXAMPLE is a folder of examples/ (fastapi-service, the default; flask-app, django-site, streamlit-dashboard,
+# notebook-job).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-example="${1:-web-service}"
+example="${1:-fastapi-service}"
 shift || true
 if [ ! -d "${root}/examples/${example}" ]; then
   echo "example.sh: no example named ${example}; the examples are the folders in ${root}/examples" >&2

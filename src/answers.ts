@@ -26,6 +26,9 @@ import {
   parseStack,
   parseVolumes,
   sanitiseName,
+  formatDeps,
+  parseDeps,
+  type DepsView,
   type ProjectView,
 } from './validate.js';
 import { HEALTH_KINDS, type Answers, type Entry, type Parsed } from './model.js';
@@ -42,6 +45,11 @@ interface QuestionSpec<V> {
   readonly description: string;
   /** Answers this one is validated or defaulted against; they are settled first. */
   readonly after: readonly AnswerName[];
+  /**
+   * A detail, named as the confirm lists it: asked only when the user chooses to customise the details (one
+   * confirm after the questions everyone answers); otherwise its default is taken.
+   */
+  readonly detail?: string;
   /** Fixed choices make a list prompt; otherwise the prompt is free text. */
   readonly choices?: (known: Known) => readonly string[];
   /** Whether the question applies at all, given earlier answers (e.g. healthpath only for http). */
@@ -93,6 +101,15 @@ const defaultEntry = (stack: Stack, facts: ProjectFacts): string | undefined => 
   return facts.entry?.value ?? (empty ? 'app.py' : undefined);
 };
 
+/** The project as --deps validation sees it. */
+const depsView = (facts: ProjectFacts): DepsView => ({
+  paths: facts.paths,
+  locks: facts.dependencies.locks,
+  lockErrors: facts.dependencies.lockErrors,
+  requirements: facts.dependencies.requirements.map((file) => file.file),
+  manifest: facts.pyproject !== undefined || facts.dependencies.setupPy || facts.dependencies.setupCfg,
+});
+
 /** Whether `entry` is the entry detection found (its port and health route then apply). */
 const isDetectedEntry = (entry: Entry, facts: ProjectFacts): boolean =>
   facts.entry !== undefined && formatEntry(entry) === facts.entry.value;
@@ -134,31 +151,6 @@ export const QUESTIONS: readonly AnyQuestion[] = [
     fromPreset: (text, fallback) => (text.endsWith('/') ? `${text}${fallback}` : text),
   }),
   define({
-    name: 'python',
-    message: 'Python version?',
-    description: `Python X.Y: ${pythonLines().join(', ')} (default: newest in the catalogue of ${CATALOGUE_CHECKED})`,
-    after: [],
-    choices: () => pythonLines(),
-    parse: (raw) => parsePython(raw),
-    format: (value) => value,
-    defaultValue: (_known, facts) => facts.python?.value ?? newestPython(),
-    detected: (_known, facts) => facts.python !== undefined,
-  }),
-  define({
-    name: 'release',
-    message: 'Base OS release?',
-    description: 'Debian codename (trixie, bookworm) or Alpine branch (3.24) of the base image (default: newest)',
-    after: ['stack', 'python'],
-    choices: (known) => releasesFor(STACKS[need(known, 'stack')].family, need(known, 'python')),
-    parse: (raw, known) => parseRelease(raw, { stack: need(known, 'stack'), python: need(known, 'python') }),
-    format: (value) => value,
-    defaultValue: (known) => {
-      const [newest] = releasesFor(STACKS[need(known, 'stack')].family, need(known, 'python'));
-      if (newest === undefined) throw new Error(`internal: no release for python ${need(known, 'python')}`);
-      return newest;
-    },
-  }),
-  define({
     name: 'entry',
     message: 'What the container runs: a script, -m module, a command (gunicorn app:app), or a notebook for jupyter?',
     description:
@@ -195,7 +187,55 @@ export const QUESTIONS: readonly AnyQuestion[] = [
     detected: (known, facts) => entryPort(need(known, 'entry'), facts) !== undefined,
   }),
   define({
+    name: 'python',
+    detail: 'Python',
+    message: 'Python version?',
+    description: `Python X.Y: ${pythonLines().join(', ')} (default: newest in the catalogue of ${CATALOGUE_CHECKED})`,
+    after: [],
+    choices: () => pythonLines(),
+    parse: (raw) => parsePython(raw),
+    format: (value) => value,
+    defaultValue: (_known, facts) => facts.python?.value ?? newestPython(),
+    detected: (_known, facts) => facts.python !== undefined,
+  }),
+  define({
+    name: 'release',
+    detail: 'OS release',
+    message: 'Base OS release?',
+    description: 'Debian codename (trixie, bookworm) or Alpine branch (3.24) of the base image (default: newest)',
+    after: ['stack', 'python'],
+    choices: (known) => releasesFor(STACKS[need(known, 'stack')].family, need(known, 'python')),
+    parse: (raw, known) => parseRelease(raw, { stack: need(known, 'stack'), python: need(known, 'python') }),
+    format: (value) => value,
+    defaultValue: (known) => {
+      const [newest] = releasesFor(STACKS[need(known, 'stack')].family, need(known, 'python'));
+      if (newest === undefined) throw new Error(`internal: no release for python ${need(known, 'python')}`);
+      return newest;
+    },
+  }),
+  define({
+    name: 'deps',
+    detail: 'dependencies',
+    message:
+      'How do the dependencies install: uv, poetry, pdm, pipenv (from their lock), a requirements file, pip (pyproject.toml), or none?',
+    description:
+      'How the dependencies install: uv, poetry, pdm or pipenv from their lock file; a requirements file (requirements/production.txt) with pip; pip from pyproject.toml/setup.cfg/setup.py; none (default: detected, a lock first)',
+    after: [],
+    parse: (raw, _known, facts) => parseDeps(raw, depsView(facts)),
+    format: formatDeps,
+    defaultValue: (_known, facts) => {
+      const parsed = parseDeps(facts.dependencies.detected.value, depsView(facts));
+      return parsed.ok ? parsed.value : undefined;
+    },
+    detected: (_known, facts) => facts.dependencies.detected.value !== 'none',
+    noDefault: (facts) => {
+      const parsed = parseDeps(facts.dependencies.detected.value, depsView(facts));
+      return parsed.ok ? 'it has no default' : parsed.rule;
+    },
+  }),
+  define({
     name: 'health',
+    detail: 'health check',
     message: 'Healthcheck: http (a health route), tcp (the port answers), a command, or none?',
     description:
       'HEALTHCHECK kind: http, tcp, cmd, none (default: http when the code shows a health route, else tcp when there is a port, else none)',
@@ -215,6 +255,7 @@ export const QUESTIONS: readonly AnyQuestion[] = [
   }),
   define({
     name: 'healthpath',
+    detail: 'health check',
     message: 'URL path the http healthcheck probes?',
     description: 'URL path for the http healthcheck (default: the health route detected in the code)',
     after: ['entry', 'health'],
@@ -226,6 +267,7 @@ export const QUESTIONS: readonly AnyQuestion[] = [
   }),
   define({
     name: 'healthcmd',
+    detail: 'health check',
     message: 'Healthcheck command (words, run without a shell)?',
     description: 'Command for the cmd healthcheck, run in exec form, e.g. "python -m app.health"',
     after: ['health'],
@@ -237,6 +279,7 @@ export const QUESTIONS: readonly AnyQuestion[] = [
   }),
   define({
     name: 'volumes',
+    detail: 'volumes',
     message: 'Container paths that must persist (comma-separated, or none)?',
     description: 'Comma-separated absolute container paths kept in named volumes (default: /home/app/data)',
     after: [],
@@ -246,6 +289,7 @@ export const QUESTIONS: readonly AnyQuestion[] = [
   }),
   define({
     name: 'packages',
+    detail: 'OS packages',
     message: 'Extra OS packages for the final image, pinned (e.g. libpq5=15.*), or none?',
     description: 'Comma-separated pinned OS packages for the final image: libpq5=15.* (Debian), libpq~=17 (Alpine)',
     after: ['stack'],
@@ -255,6 +299,7 @@ export const QUESTIONS: readonly AnyQuestion[] = [
   }),
   define({
     name: 'buildpackages',
+    detail: 'OS packages',
     message: 'OS packages needed only to build wheels, pinned, or none?',
     description: 'Comma-separated pinned OS packages for the builder stage only (same syntax as --packages)',
     after: ['stack'],
@@ -264,6 +309,7 @@ export const QUESTIONS: readonly AnyQuestion[] = [
   }),
   define({
     name: 'uid',
+    detail: 'user ids',
     message: 'User id the app runs as (1000-2147483647)?',
     description: 'Numeric user id of the non-root user (default: 10001)',
     after: [],
@@ -273,6 +319,7 @@ export const QUESTIONS: readonly AnyQuestion[] = [
   }),
   define({
     name: 'gid',
+    detail: 'user ids',
     message: 'Group id the app runs as (1000-2147483647)?',
     description: 'Numeric group id of the non-root user (default: 10001)',
     after: [],
@@ -282,6 +329,7 @@ export const QUESTIONS: readonly AnyQuestion[] = [
   }),
   define({
     name: 'env',
+    detail: 'ENV',
     message: 'ENV defaults baked into the image (KEY=value, comma-separated), or none?',
     description: 'Comma-separated KEY=value defaults baked in as ENV (no secrets)',
     after: [],

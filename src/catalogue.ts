@@ -57,6 +57,39 @@ export const CONVERTER = {
   tag: '2026-10-05',
 } as const;
 
+/**
+ * Production servers installed into the virtualenv when the project runs under one it does not declare
+ * (`gunicorn shop.wsgi` with no gunicorn in requirements.txt). README.Docker.md says when this happens.
+ * Keys are the PyPI names of `src/servers.ts`; a server without a pin here is never installed for the user.
+ */
+export const SERVER_PINS: Readonly<Record<string, string>> = {
+  gunicorn: '26.2.0',
+  uvicorn: '0.54.0',
+};
+
+/**
+ * Dependency managers, each installed in the builder stage only, at a pinned version, following its own
+ * documented container recipe:
+ * - uv: the official image by full tag, `COPY --from` its binaries, `uv sync --locked --no-install-project
+ *   --no-dev` with the lock bind-mounted and a cache mount, then the project after the source
+ *   (https://docs.astral.sh/uv/guides/integration/docker/).
+ * - Poetry: installed with pip into its own virtualenv, `poetry install --only main --no-root` into the
+ *   active /opt/venv with the lock bind-mounted (https://python-poetry.org/docs/#ci-recommendations,
+ *   https://python-poetry.org/docs/configuration/).
+ * - pdm: `pdm export --prod` of the lock with hashes, installed by pip with --require-hashes
+ *   (https://pdm-project.org/latest/usage/advanced/#use-pdm-in-a-multi-stage-dockerfile, export variant).
+ * - pipenv: `pipenv requirements --hash` of Pipfile.lock (default packages), installed by pip with
+ *   --require-hashes (https://pipenv.pypa.io/en/latest/docker.html, requirements variant).
+ * The versions are releases known to exist; none of these tools is reachable from the machine that wrote
+ * this catalogue, so check them against PyPI and ghcr.io when you refresh it.
+ */
+export const TOOLS = {
+  uv: { image: 'ghcr.io/astral-sh/uv', version: '0.9.9' },
+  poetry: { version: '2.2.1' },
+  pdm: { version: '2.26.1' },
+  pipenv: { version: '2025.0.4' },
+} as const;
+
 /** Resource limits written into compose.yaml. */
 export const COMPOSE_LIMITS = {
   memory: '512m',

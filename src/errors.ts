@@ -15,6 +15,10 @@ export class UserError extends Error {
 export const isUserError = (error: unknown): error is UserError =>
   error instanceof Error && (error as Partial<UserError>).isUserError === true;
 
+/** What inquirer throws when the user presses Ctrl-C at a prompt (or the prompt is aborted). */
+export const isInterrupt = (error: unknown): boolean =>
+  error instanceof Error && (error.name === 'ExitPromptError' || error.name === 'AbortPromptError');
+
 const MAX_SHOWN = 80;
 
 /** A value as it can be shown inside one line: control characters escaped, long values cut. */

@@ -56,7 +56,7 @@ export const FILES = {
     destination: 'README.Docker.md',
     needs: DOCS_NEEDS,
     executable: false,
-    context: (answers) => docsContext(answers),
+    context: (answers, facts) => docsContext(answers, facts),
   },
 } as const satisfies Record<string, GeneratedFile>;
 

@@ -21,12 +21,13 @@ import {
 import { loadPreset, resolveTemplates, type Preset } from './preset.js';
 import { renderText, TemplateSet } from './templates.js';
 import { canAsk, QuietUserErrors, userEnvAnswer } from './yeoman.js';
+import { detectionSummary } from './summary.js';
 import type { Answers } from './model.js';
 
 export const STORED_FILE = '.yo-rc.json';
 
 /** Options every docker-best generator takes besides its answers; `templates` and `preset` are stored too. */
-const COMMON_OPTIONS = [
+export const COMMON_OPTIONS = [
   {
     name: 'templates',
     type: String,
@@ -54,6 +55,8 @@ export abstract class DockerBestGenerator extends Generator<Record<string, unkno
   protected storesAnswers = true;
   #preset: Preset | undefined;
   readonly #quiet = new QuietUserErrors();
+  /** What the project shows, to print at the end of an unattended run. */
+  #pendingSummary: readonly string[] = [];
 
   constructor(args: string[], options: Options, needs: readonly AnswerName[]) {
     super(args, options, {
@@ -118,8 +121,18 @@ export abstract class DockerBestGenerator extends Generator<Record<string, unkno
   async #settleAnswers(): Promise<void> {
     const mode: ResolveMode = {
       takeDefaults: this.options.defaults === true,
-      ...(canAsk(this.env.adapter) ? { ask: (prompt: Prompt) => this.#ask(prompt) } : {}),
+      ...(canAsk(this.env.adapter)
+        ? {
+            ask: (prompt: Prompt) => this.#ask(prompt),
+            askDetails: (details: readonly string[]) => this.#askDetails(details),
+          }
+        : {}),
     };
+    // The generator that runs the show says what the project shows, once: before the questions when it asks
+    // them, else at the end of a run that succeeded (a failed run stays one line).
+    const summary = this.options.composed === true ? [] : detectionSummary(this.facts);
+    if (mode.ask !== undefined && !mode.takeDefaults) for (const line of summary) this.log(line);
+    else this.#pendingSummary = summary;
     const resolved = await resolveAnswers(this.needs, this.#sources(), mode);
     this.answers = complete(this.needs, resolved.answers);
     if (!this.storesAnswers) return;
@@ -182,21 +195,52 @@ export abstract class DockerBestGenerator extends Generator<Record<string, unkno
     });
   }
 
+  /**
+   * Ask one question. The default is shown once, marked with where it came from (`(8000, detected)`), and an
+   * empty answer takes it: backspace on an empty line does not lose it.
+   */
   async #ask(prompt: Prompt): Promise<string> {
-    const { question } = prompt;
-    const from =
-      prompt.defaultFrom === 'detected' ? ' (detected)' : prompt.defaultFrom === 'preset' ? ' (team preset)' : '';
+    const { question, defaultText } = prompt;
+    const from = prompt.defaultFrom === 'detected' ? 'detected' : prompt.defaultFrom === 'preset' ? 'team preset' : '';
+    const orDefault = (value: unknown): string => {
+      const text = typeof value === 'string' ? value : '';
+      return text.trim() === '' && defaultText !== undefined ? defaultText : text;
+    };
     const answers = await this.prompt([
       {
         type: prompt.choices ? 'select' : 'input',
         name: question.name,
-        message: `${question.message}${from}`,
-        default: prompt.defaultText,
+        message: question.message,
+        ...(defaultText !== undefined ? { default: defaultText } : {}),
         ...(prompt.choices ? { choices: [...prompt.choices] } : {}),
-        validate: (value: unknown) => prompt.validate(String(value)),
+        validate: (value: unknown) => prompt.validate(orDefault(value)),
+        // The answer as taken: an empty line shows the default it stands for.
+        transformer: (value: string, { isFinal }: { isFinal: boolean }) => (isFinal ? orDefault(value) : value),
+        ...(from === '' || prompt.choices
+          ? {}
+          : { theme: { style: { defaultAnswer: (text: string) => `(${text}, ${from})` } } }),
       },
     ]);
-    return String(answers[question.name]);
+    return orDefault(answers[question.name]);
+  }
+
+  /** The one confirm before the details: no takes their defaults. */
+  async #askDetails(details: readonly string[]): Promise<boolean> {
+    if (details.length === 0) return false;
+    const answers = await this.prompt([
+      {
+        type: 'confirm',
+        name: 'details',
+        message: `Customise the details too (${details.join(', ')})?`,
+        default: false,
+      },
+    ]);
+    return answers.details === true;
+  }
+
+  /** At the end of a run that asked nothing: what the project shows. */
+  end(): void {
+    for (const line of this.#pendingSummary) this.log(line);
   }
 
   /** Render `template` (relative to the templates root) to `destination` in the project. */

@@ -25,6 +25,19 @@ export const HEALTH_KINDS: readonly Health[] = ['http', 'tcp', 'cmd', 'none'];
 
 export type EnvPair = readonly [key: string, value: string];
 
+/** The managers whose lock file the dependencies install from. */
+export type LockManager = 'uv' | 'poetry' | 'pdm' | 'pipenv';
+
+/** How the dependencies install (`--deps`). */
+export type Deps =
+  /** From the manager's lock file. */
+  | { readonly kind: LockManager }
+  /** With pip, from a requirements file and what it includes. */
+  | { readonly kind: 'requirements'; readonly file: string }
+  /** With pip, from pyproject.toml / setup.cfg / setup.py: the declared dependencies, then the project. */
+  | { readonly kind: 'pip' }
+  | { readonly kind: 'none' };
+
 /** The answers the generators work from, parsed and typed. */
 export interface Answers {
   stack: Stack;
@@ -32,6 +45,7 @@ export interface Answers {
   python: string;
   release: string;
   entry: Entry;
+  deps: Deps;
   port: number | null;
   health: Health;
   healthpath: string;

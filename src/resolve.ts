@@ -60,6 +60,11 @@ export interface ResolveMode {
   readonly takeDefaults: boolean;
   /** Ask one question; absent when there is no terminal to ask on. */
   readonly ask?: (prompt: Prompt) => Promise<string>;
+  /**
+   * Ask, once, whether to go through the details (questions marked `detail`); they take their defaults when
+   * the answer is no. Absent: every question is asked.
+   */
+  readonly askDetails?: (details: readonly string[]) => Promise<boolean>;
 }
 
 export interface Resolved {
@@ -154,8 +159,11 @@ export const resolveAnswers = async (
   const explicit = new Set<AnswerName>();
   /** Answers whose value differs from the stored one: derived answers after them are derived again. */
   const changed = new Set<AnswerName>();
+  /** Whether the user chose to go through the details; asked the first time a detail would be asked. */
+  let details: boolean | undefined;
+  const order = withPrerequisites(names);
 
-  for (const name of withPrerequisites(names)) {
+  for (const name of order) {
     const question = questionNamed(name);
     if (!depsSettled(question, known)) {
       // Unknown whether a conditional question applies at all: only name it once it does.
@@ -172,6 +180,18 @@ export const resolveAnswers = async (
       if (value !== undefined) settled[name] = value;
       continue;
     }
+
+    const askDetailsOnce = async (): Promise<boolean> =>
+      mode.askDetails === undefined
+        ? true
+        : mode.askDetails([
+            ...new Set(
+              order
+                .filter((other) => known[other] === undefined)
+                .map((other) => questionNamed(other).detail)
+                .filter((label): label is string => label !== undefined),
+            ),
+          ]);
 
     const settle = (text: string, source: ValueSource): void => {
       const parsed = question.parse(text, known, sources.facts);
@@ -212,6 +232,13 @@ export const resolveAnswers = async (
     } else if (mode.takeDefaults) {
       // --defaults asks nothing: an answer with no usable default must be given.
       throw new UserError(`--${name} is needed: ${question.noDefault?.(sources.facts) ?? 'it has no default'}`);
+    } else if (
+      mode.ask &&
+      question.detail !== undefined &&
+      defaultText !== undefined &&
+      !(details ??= await askDetailsOnce())
+    ) {
+      settle(defaultText, { kind: 'default' });
     } else if (mode.ask) {
       const validate = (raw: string): true | string => {
         const parsed = question.parse(raw, known, sources.facts);

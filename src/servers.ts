@@ -221,6 +221,15 @@ export const commandPort = (argv: readonly string[]): number | undefined => {
   return server.port(withoutPythonM(argv).rest) ?? server.defaultPort;
 };
 
+/** Why a command listens on its port: its own flags, or its server's default. */
+export const commandPortReason = (argv: readonly string[]): string | undefined => {
+  const server = serverOf(argv);
+  if (server === undefined) return undefined;
+  return server.port(withoutPythonM(argv).rest) !== undefined
+    ? `the port the ${server.program} command names`
+    : `${server.program}'s default port`;
+};
+
 /** The command made to listen on 0.0.0.0 at `port`; a command of no known server is returned as it is. */
 export const listenOn = (argv: readonly string[], port: number): string[] => {
   const server = serverOf(argv);

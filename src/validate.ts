@@ -9,7 +9,15 @@
 import { ALPINE, CATALOGUE_CHECKED, DEBIAN, PYTHON, pythonLines, releasesFor } from './catalogue.js';
 import { parse as parseShell } from 'shell-quote';
 import { showValue } from './errors.js';
-import { HEALTH_KINDS, type Entry, type EnvPair, type Health, type Parsed } from './model.js';
+import {
+  HEALTH_KINDS,
+  type Deps,
+  type Entry,
+  type EnvPair,
+  type Health,
+  type LockManager,
+  type Parsed,
+} from './model.js';
 import { STACK_NAMES, STACKS, isStack, type Stack } from './stacks.js';
 
 const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
@@ -44,12 +52,11 @@ const NAME_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
 const REGISTRY_HOST = '(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)(?:\\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*(?::[0-9]{1,5})?';
 const NAME_RE = new RegExp(`^(?:${REGISTRY_HOST}/)?${NAME_COMPONENT}(?:/${NAME_COMPONENT})*$`);
 const NAME_RULE =
-  'must be a lowercase image name: [a-z0-9]+([._-][a-z0-9]+)*, optionally behind a registry/namespace/ prefix, at most 200 characters';
+  'must be a lowercase image name of letters, digits and . _ - (not first or last), at most 200 characters, optionally behind a registry and namespace: e.g. shop-api or registry.example.com/team/shop-api';
 
 export const parseName = (raw: string): Parsed<string> => {
   const value = raw.trim();
   if (value.length === 0 || value.length > 200 || !NAME_RE.test(value)) return fail(NAME_RULE);
-  // A first component that looks like a host (has a dot or a port, or is localhost) must be followed by a path.
   return ok(value);
 };
 
@@ -204,10 +211,10 @@ export const parseEntry = (raw: string, known: { stack: Stack }, project?: Proje
       value.length > 200 ||
       !NOTEBOOK_RE.test(value) ||
       hasControlCharacter(value) ||
-      value.split('/').some((part) => part === '..' || part === '.')
+      value.split('/').some((part) => part === '..' || part === '.' || part.trim() !== part || part === '')
     ) {
       return fail(
-        'must be the relative path of a .ipynb notebook for the jupyter stack, e.g. analysis.ipynb (no quotes, $, * ? [ ] or ..)',
+        'must be the relative path of a .ipynb notebook for the jupyter stack, e.g. analysis.ipynb (no quotes, $, * ? [ ], .. or spaces around a folder or file name)',
       );
     }
     if (mustExist && !project.paths.includes(value)) {
@@ -273,6 +280,78 @@ export const formatEntry = (entry: Entry): string => {
       return entry.path;
   }
 };
+
+/** What the project holds, for checking a --deps answer: its files, locks and requirements files. */
+export interface DepsView {
+  readonly paths: readonly string[];
+  readonly locks: Readonly<Partial<Record<LockManager, string>>>;
+  readonly lockErrors: Readonly<Partial<Record<LockManager, string>>>;
+  /** The requirements files detection read (with their includes). */
+  readonly requirements: readonly string[];
+  /** pyproject.toml, setup.py or setup.cfg is there. */
+  readonly manifest: boolean;
+}
+
+export const LOCK_MANAGERS: readonly LockManager[] = ['uv', 'poetry', 'pdm', 'pipenv'];
+const LOCK_FILE: Readonly<Record<LockManager, string>> = {
+  uv: 'uv.lock',
+  poetry: 'poetry.lock',
+  pdm: 'pdm.lock',
+  pipenv: 'Pipfile.lock',
+};
+const DEPS_RULE = `one of ${LOCK_MANAGERS.join(', ')}, pip, none, or a requirements file such as requirements.txt`;
+
+/** What the project offers for --deps, for messages: `uv, requirements.txt or none`. */
+const offered = (project: DepsView): string => {
+  const choices = [
+    ...LOCK_MANAGERS.filter(
+      (manager) => project.locks[manager] !== undefined && project.lockErrors[manager] === undefined,
+    ),
+    ...project.requirements,
+    ...(project.manifest ? ['pip'] : []),
+    'none',
+  ];
+  return choices.join(', ');
+};
+
+export const parseDeps = (raw: string, project?: DepsView): Parsed<Deps> => {
+  const value = raw.trim();
+  const known = project !== undefined && project.paths.length > 0;
+  const manager = LOCK_MANAGERS.find((name) => name === value);
+  if (manager !== undefined) {
+    if (!known) return ok({ kind: manager });
+    const error = project.lockErrors[manager];
+    if (error !== undefined) return fail(`${error}: fix it (${manager} lock), or pass one of ${offered(project)}`);
+    if (project.locks[manager] === undefined) {
+      return fail(
+        `the project has no ${LOCK_FILE[manager]}: run ${manager} lock first, or pass one of ${offered(project)}`,
+      );
+    }
+    return ok({ kind: manager });
+  }
+  if (value === 'pip') {
+    if (known && !project.manifest)
+      return fail(
+        `pip installs from pyproject.toml, setup.cfg or setup.py and the project has none: pass one of ${offered(project)}`,
+      );
+    return ok({ kind: 'pip' });
+  }
+  if (value === NONE) return ok({ kind: 'none' });
+  if (/\.(?:txt|in)$/.test(value)) {
+    if (value.length > 200 || !REL_PATH_RE.test(value)) {
+      return fail(
+        'a requirements file must be a relative path of letters, digits and . _ - /, e.g. requirements/production.txt',
+      );
+    }
+    if (known && !project.requirements.includes(value)) {
+      return fail(`${showValue(value)} is not a requirements file of the project: pass one of ${offered(project)}`);
+    }
+    return ok({ kind: 'requirements', file: value });
+  }
+  return fail(`must be ${DEPS_RULE}`);
+};
+
+export const formatDeps = (deps: Deps): string => (deps.kind === 'requirements' ? deps.file : deps.kind);
 
 export const parsePort = (raw: string): Parsed<number | null> => {
   const value = raw.trim();
@@ -391,8 +470,8 @@ export const parsePackages = (raw: string, known: { stack: Stack }): Parsed<read
       const name = item.length > 60 ? `${item.slice(0, 60)}…` : item;
       return fail(
         family === 'debian'
-          ? `'${name}' is not pinned: write it as ${name}=<version>, e.g. ${name}=1.2.* (Debian pins use =)`
-          : `'${name}' is not pinned: write it as ${name}~=<version>, e.g. ${name}~=1.2 (Alpine pins use ~=)`,
+          ? `'${name}' is not pinned: write it as ${name}=<version>, e.g. libpq5=15.* (apt-cache policy ${name} in the base image lists its versions)`
+          : `'${name}' is not pinned: write it as ${name}~=<version>, e.g. libpq~=17 (apk policy ${name} in the base image lists its versions)`,
       );
     }
     const pattern = family === 'debian' ? DEB_PIN_RE : APK_PIN_RE;

@@ -2,7 +2,7 @@
  * Workarounds for Yeoman 8 (yeoman-generator 8, yeoman-environment 6), in one place. Each says what Yeoman
  * does, why that is wrong for docker-best, and what is done instead. Remove one when Yeoman no longer needs it.
  */
-import { isUserError } from './errors.js';
+import { isInterrupt, isUserError } from './errors.js';
 
 /**
  * 1. `--env`. Yeoman reserves `options.env` for its Environment: what reaches `this.options.env` is never the
@@ -52,8 +52,8 @@ type Logger = { error: (...args: unknown[]) => unknown };
 
 /**
  * 3. User errors in one line. Yeoman logs "An error occured while running <task>" before passing a task's
- * error on. For an error the user can fix (a refused value, a missing answer), the bin's one-line message is
- * enough, so that line is dropped for those errors only; every other error keeps it.
+ * error on. For an error the user can fix (a refused value, a missing answer) and for Ctrl-C at a prompt, the
+ * bin's one line is enough, so that line is dropped for those errors only; every other error keeps it.
  */
 export class QuietUserErrors {
   #pending = false;
@@ -79,7 +79,7 @@ export class QuietUserErrors {
     try {
       await task();
     } catch (error) {
-      if (isUserError(error)) this.#pending = true;
+      if (isUserError(error) || isInterrupt(error)) this.#pending = true;
       throw error;
     }
   }

@@ -18,7 +18,12 @@ const CASES: readonly BadCase[] = [
     message: /^--stack 'python3': must be one of python-debian, python-alpine, jupyter$/,
   },
   { options: { stack: '' }, message: /^--stack '': must be one of/ },
-  { options: { name: 'My App' }, message: /^--name 'My App': must be a lowercase image name/ },
+  {
+    options: { name: 'My App' },
+    // Says what to type, with real examples, not a regular expression.
+    message:
+      /^--name 'My App': must be a lowercase image name .*: e\.g\. shop-api or registry\.example\.com\/team\/shop-api$/,
+  },
   { options: { name: 'app:latest' }, message: /^--name 'app:latest': must be a lowercase image name/ },
   { options: { name: 'app\nRUN rm -rf /' }, message: /^--name 'app\\nRUN rm -rf \/': must be a lowercase image name/ },
   {
@@ -112,7 +117,8 @@ const CASES: readonly BadCase[] = [
   },
   {
     options: { packages: 'libpq5' },
-    message: /^--packages 'libpq5': 'libpq5' is not pinned: write it as libpq5=<version>, e\.g\. libpq5=1\.2\.\*/,
+    message:
+      /^--packages 'libpq5': 'libpq5' is not pinned: write it as libpq5=<version>, e\.g\. libpq5=15\.\* \(apt-cache policy libpq5 in the base image lists its versions\)$/,
   },
   {
     options: { stack: 'python-alpine', packages: 'libpq' },

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,7 +8,9 @@ import { QUESTIONS } from '../src/answers.js';
 import { writeFiles } from './support/generate.js';
 
 const BIN = fileURLToPath(new URL('../bin/docker-best.js', import.meta.url));
-const EXAMPLES = fileURLToPath(new URL('../../examples/', import.meta.url));
+const PACKAGE = fileURLToPath(new URL('../../package.json', import.meta.url));
+/** The web service without dependencies of the engine harness (the former examples/web-service). */
+const STDLIB_SERVICE = fileURLToPath(new URL('../../tools/engine/fixtures/stdlib-service/', import.meta.url));
 
 /** Run the bin the way CI does: no terminal, stdin closed. */
 const bin = (cwd: string, ...args: string[]): { status: number | null; stdout: string; stderr: string } => {
@@ -35,10 +37,65 @@ describe('the docker-best bin', () => {
     }
   });
 
+  it("--help shows examples and none of Yeoman's internal options", () => {
+    const help = bin(project(), '--help');
+    assert.match(help.stdout, /^Examples:$/m);
+    assert.match(help.stdout, /npx generator-docker-best --defaults/);
+    for (const internal of [
+      '--skip-cache',
+      '--local-config-only',
+      '--bail',
+      '--ask-answered',
+      '--cwd',
+      '--whitespace',
+    ]) {
+      assert.ok(!help.stdout.includes(internal), internal);
+    }
+  });
+
+  it('--version prints the package version', () => {
+    const run = bin(project(), '--version');
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(run.stdout.trim(), (JSON.parse(readFileSync(PACKAGE, 'utf8')) as { version: string }).version);
+  });
+
+  it('an unknown option exits 1 with one line pointing at --help, writing nothing', () => {
+    const dir = project();
+    const run = bin(dir, '--frobnicate');
+    assert.equal(run.status, 1);
+    assert.equal(run.stderr, "docker-best: unknown option '--frobnicate' (see --help)\n");
+    assert.deepEqual(readdirSync(dir), ['app.py']);
+  });
+
+  it('Ctrl-C at a prompt in a terminal exits 130 with one line and writes nothing', () => {
+    const dir = project();
+    // script(1) gives the bin a terminal; Ctrl-C is typed once the first question is up.
+    const typed = spawnSync(
+      'bash',
+      ['-c', `(sleep 4; printf '\\003'; sleep 1) | script -qfec "${process.execPath} ${BIN}" /dev/null`],
+      { cwd: dir, encoding: 'utf8', timeout: 60_000 },
+    );
+    assert.equal(typed.status, 130, typed.stdout);
+    assert.match(typed.stdout, /Which stack\?/, 'the question was up');
+    assert.match(typed.stdout, /docker-best: interrupted: nothing was written/);
+    assert.doesNotMatch(typed.stdout, /ExitPromptError|An error occured|\n\s+at /);
+    assert.deepEqual(readdirSync(dir), ['app.py']);
+  });
+
+  it('ends a run with the next steps: build, run, the README', () => {
+    const run = bin(project(), '--defaults');
+    assert.equal(run.status, 0, run.stderr);
+    const output = `${run.stdout}${run.stderr}`;
+    assert.match(output, /^Next:$/m);
+    assert.match(output, /^ {2}\.\/build\.sh /m);
+    assert.match(output, /^ {2}docker compose up -d /m);
+    assert.match(output, /^ {2}README\.Docker\.md /m);
+  });
+
   it("a generator's --help lists only its own answers", () => {
     const help = bin(project(), 'compose', '--help');
     assert.equal(help.status, 0, help.stderr);
-    assert.match(help.stdout, /Usage: docker-best compose \[options\]/);
+    assert.match(help.stdout, /Usage: npx generator-docker-best compose \[options\]/);
     for (const name of ['stack', 'name', 'port', 'volumes']) assert.match(help.stdout, new RegExp(`--${name} <value>`));
     assert.doesNotMatch(help.stdout, /--packages|--uid/);
   });
@@ -73,9 +130,9 @@ describe('the docker-best bin', () => {
     assert.match(spawnSync('cat', ['Dockerfile'], { cwd: dir, encoding: 'utf8' }).stdout, /ENV APP_MODE="prod"/);
   });
 
-  it('--defaults on the web-service example writes the setup with the detected port and healthcheck', () => {
+  it('--defaults on a web service writes the setup with the detected port and healthcheck', () => {
     const dir = mkdtempSync(join(tmpdir(), 'docker-best-example-'));
-    cpSync(join(EXAMPLES, 'web-service'), dir, { recursive: true });
+    cpSync(STDLIB_SERVICE, dir, { recursive: true });
     const run = bin(dir, '--defaults');
     assert.equal(run.status, 0, run.stderr);
     for (const file of ['Dockerfile', '.dockerignore', 'build.sh', 'compose.yaml', 'README.Docker.md']) {

@@ -86,7 +86,7 @@ describe('failed runs lose nothing', () => {
         cwd: dir,
         force: false,
         onPrompt: (name) => {
-          if (name === 'env') throw new Error('User force closed the prompt with SIGINT');
+          if (name === 'details') throw new Error('User force closed the prompt with SIGINT');
         },
       }),
     );

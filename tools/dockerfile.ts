@@ -86,6 +86,16 @@ export const execArgs = (instruction: Instruction): string[] => {
   return parsed.map(String);
 };
 
+/** An instruction's flags as `name=value` (`mount=type=cache,target=/root/.cache/pip`). */
+export const flagsOf = (instruction: Instruction): string[] =>
+  ((instruction as Partial<ModifiableInstruction>).getFlags?.() ?? []).map(
+    (flag) => `${flag.getName()}=${flag.getValue() ?? ''}`,
+  );
+
+/** An instruction's arguments without its flags, as one line: a RUN's shell command. */
+export const commandOf = (instruction: Instruction): string =>
+  (instruction.getArgumentsContent() ?? '').replace(/\\\n/g, ' ').replace(/\s+/g, ' ').trim();
+
 /** An instruction's flags (`--from=builder`) and arguments as one line, continuation lines joined. */
 export const runText = (instruction: Instruction): string => {
   const flags = (instruction as Partial<ModifiableInstruction>).getFlags?.() ?? [];

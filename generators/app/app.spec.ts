@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ANSWER_NAMES, withPrerequisites } from '../../src/answers.js';
+import { ANSWER_NAMES, QUESTIONS, withPrerequisites } from '../../src/answers.js';
 import { FILE_NAMES, FILES as GENERATED } from '../../src/files.js';
 import { newestPython } from '../../src/catalogue.js';
 import { generate } from '../../test/support/generate.js';
+
+const NOTEBOOK =
+  '{"cells": [{"cell_type": "code", "source": ["print(1)"], "metadata": {}, "outputs": [], "execution_count": null}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}\n';
 
 const FILES = ['Dockerfile', '.dockerignore', 'build.sh', 'compose.yaml', 'README.Docker.md'];
 
@@ -54,9 +57,10 @@ describe('docker-best (app)', () => {
     assert.deepEqual(snapshot(first.dir), before);
   });
 
-  it('asks every question in order when nothing is stored or given, and uses the answers', async () => {
+  it('asks what everyone must answer first, then the details after one confirm, in order, and uses the answers', async () => {
     const generated = await generate({
       answers: {
+        details: true,
         stack: 'python-alpine',
         name: 'acme/api',
         port: '8443',
@@ -66,10 +70,13 @@ describe('docker-best (app)', () => {
       },
     });
     const asked = generated.result.askedQuestions.map((question) => question.name);
-    assert.deepEqual(
-      asked,
-      ANSWER_NAMES.filter((name) => name !== 'healthpath'),
-    );
+    const essentials = QUESTIONS.filter((question) => question.detail === undefined).map((question) => question.name);
+    assert.deepEqual(essentials, ['stack', 'name', 'entry', 'port']);
+    assert.deepEqual(asked, [
+      ...essentials,
+      'details',
+      ...ANSWER_NAMES.filter((name) => !essentials.includes(name) && name !== 'healthpath'),
+    ]);
     const stored = storedAnswers(generated.dir);
     assert.equal(stored.stack, 'python-alpine');
     assert.equal(stored.name, 'acme/api');
@@ -86,7 +93,33 @@ describe('docker-best (app)', () => {
     );
     assert.equal(answers.port, '5000');
     assert.equal(answers.entry, 'main.py');
-    assert.equal(answers.health, 'tcp', 'a port and no health route in the code: the port is probed');
+    assert.equal(answers.details, false, 'the details keep their defaults unless the user asks for them');
+    assert.equal(storedAnswers(generated.dir).health, 'tcp', 'a port and no health route: the port is probed');
+  });
+
+  it('asks at most five questions for a project whose entry and port are detected', async () => {
+    const generated = await generate({
+      files: { 'main.py': 'import os\nPORT = int(os.environ.get("PORT", "5000"))\n', 'requirements.txt': '' },
+    });
+    assert.ok(generated.result.askedQuestions.length <= 5, generated.prompts.map((prompt) => prompt.name).join(', '));
+  });
+
+  it('on a re-run with --stack jupyter in a project with a notebook, the entry is derived again: the notebook', async () => {
+    const first = await generate({
+      options: { defaults: true },
+      files: { 'app.py': 'print(1)\n', 'report.ipynb': NOTEBOOK, 'requirements.txt': '' },
+    });
+    assert.equal(storedAnswers(first.dir).entry, 'app.py');
+    await generate({ cwd: first.dir, options: { defaults: true, stack: 'jupyter' } });
+    assert.equal(storedAnswers(first.dir).entry, 'report.ipynb');
+  });
+
+  it('on a re-run with --port, the health check is derived again for it', async () => {
+    const first = await generate({ options: { defaults: true } });
+    assert.equal(storedAnswers(first.dir).health, 'none');
+    await generate({ cwd: first.dir, options: { defaults: true, port: '5000' } });
+    assert.equal(storedAnswers(first.dir).health, 'tcp');
+    assert.match(readFileSync(join(first.dir, 'Dockerfile'), 'utf8'), /create_connection\(\('127\.0\.0\.1', 5000\)/);
   });
 
   it('an option overrides a stored answer and updates .yo-rc.json', async () => {
@@ -118,9 +151,10 @@ describe('docker-best (app)', () => {
         (name) => name !== 'healthcmd' && name !== 'healthpath',
       );
       it(`${generator}: in a new project asks only what it needs and writes only its file`, async () => {
-        const generated = await generate({ generator, answers: { port: '8000' } });
+        const generated = await generate({ generator, answers: { port: '8000', details: true } });
         const asked = generated.result.askedQuestions.map((question) => question.name).sort();
-        assert.deepEqual(asked, [...needs].sort());
+        const details = needs.some((name) => QUESTIONS.find((question) => question.name === name)?.detail);
+        assert.deepEqual(asked, [...needs, ...(details ? ['details'] : [])].sort());
         const written = FILES.filter((file) => generated.exists(file));
         assert.equal(written.length, 1, written.join(', '));
       });

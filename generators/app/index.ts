@@ -5,7 +5,8 @@
 import { fileURLToPath } from 'node:url';
 import type { BaseOptions } from 'yeoman-generator';
 import { ANSWER_NAMES } from '../../src/answers.js';
-import { FILE_NAMES } from '../../src/files.js';
+import { FILE_NAMES, FILES } from '../../src/files.js';
+import { nextSteps } from '../../src/summary.js';
 import { DockerBestGenerator } from '../../src/generator.js';
 
 export default class AppGenerator extends DockerBestGenerator {
@@ -21,5 +22,12 @@ export default class AppGenerator extends DockerBestGenerator {
         generatorOptions: options,
       });
     }
+  }
+
+  /** After writing: the commands that come next. */
+  override end(): void {
+    super.end();
+    const written = new Set(FILE_NAMES.map((name) => FILES[name].destination));
+    for (const line of nextSteps(this.answers, written)) this.log(line);
   }
 }

@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
 import { ALPINE, CONVERTER, DEBIAN, PYTHON, newestPython } from '../../src/catalogue.js';
 import { STACK_NAMES, STACKS, type Stack } from '../../src/stacks.js';
-import { byKeyword, execArgs, parseDockerfile, runText, type ParsedDockerfile } from '../../tools/dockerfile.js';
+import type { Instruction } from 'dockerfile-ast';
+import {
+  byKeyword,
+  commandOf,
+  execArgs,
+  flagsOf,
+  parseDockerfile,
+  runText,
+  type ParsedDockerfile,
+} from '../../tools/dockerfile.js';
 import { generate, SCRIPT_PROJECT } from '../../test/support/generate.js';
 
 const NOTEBOOK_PROJECT = {
@@ -28,6 +37,17 @@ const dockerfileFor = async (
 const runs = (dockerfile: ParsedDockerfile, stageName?: string): string[] =>
   byKeyword(stageName === undefined ? dockerfile : dockerfile.stage(stageName), 'RUN').map(runText);
 
+/** The shell commands of a stage's RUNs, without RUN's own flags. */
+const commands = (dockerfile: ParsedDockerfile, stageName: string): string[] =>
+  byKeyword(dockerfile.stage(stageName), 'RUN').map(commandOf);
+
+/** The RUN of a stage whose command includes `text`. */
+const runWith = (dockerfile: ParsedDockerfile, stageName: string, text: string): Instruction => {
+  const found = byKeyword(dockerfile.stage(stageName), 'RUN').find((run) => commandOf(run).includes(text));
+  assert.ok(found, `a RUN with "${text}" in stage ${stageName}:\n${commands(dockerfile, stageName).join('\n')}`);
+  return found;
+};
+
 const lineOf = (dockerfile: ParsedDockerfile, stage: string, keyword: string, contains: string): number => {
   const found = dockerfile
     .stage(stage)
@@ -52,7 +72,10 @@ describe('docker-best:dockerfile', () => {
 
       it('is multi-stage: a builder, then the runtime as the final stage', () => {
         const names = dockerfile.stages.map((stage) => stage.name);
-        assert.deepEqual(names, STACKS[stack].notebook ? ['convert', 'builder', 'runtime'] : ['builder', 'runtime']);
+        assert.deepEqual(
+          names,
+          STACKS[stack].notebook ? ['convert', 'tini', 'builder', 'runtime'] : ['tini', 'builder', 'runtime'],
+        );
       });
 
       it('pins every base image by full version, never latest', () => {
@@ -71,28 +94,61 @@ describe('docker-best:dockerfile', () => {
         }
       });
 
-      it('creates the virtualenv without pip and installs requirements into it with pip --python, no cache', () => {
-        const builder = runs(dockerfile, 'builder');
-        assert.ok(builder.includes('python -m venv --without-pip /opt/venv'));
-        assert.ok(
-          builder.includes('pip --python /opt/venv/bin/python install --no-cache-dir -r requirements.txt'),
-          builder.join('\n'),
-        );
+      it('creates the virtualenv without pip and installs requirements into it with pip --python', () => {
+        assert.ok(commands(dockerfile, 'builder').includes('python -m venv --without-pip /opt/venv'));
+        runWith(dockerfile, 'builder', 'pip --python /opt/venv/bin/python install -r requirements.txt');
       });
 
-      it('copies the dependency manifest and installs it before copying the source', () => {
-        const copies = byKeyword(dockerfile.stage('builder'), 'COPY').map(runText);
-        const manifest = copies.indexOf('requirements.txt ./');
-        const source = copies.indexOf('. .');
-        assert.ok(manifest >= 0 && source > manifest, copies.join(' | '));
+      it('downloads through a BuildKit cache mount, so nothing of the cache lands in a layer', () => {
+        const install = runWith(dockerfile, 'builder', '-r requirements.txt');
+        assert.ok(flagsOf(install).includes('mount=type=cache,target=/root/.cache/pip'), flagsOf(install).join(' '));
+      });
+
+      it('bind-mounts the dependency manifest and installs it before copying the source', () => {
+        const install = runWith(dockerfile, 'builder', '-r requirements.txt');
+        assert.ok(flagsOf(install).includes('mount=type=bind,source=requirements.txt,target=/app/requirements.txt'));
         assert.ok(
           lineOf(dockerfile, 'builder', 'RUN', '-r requirements.txt') < lineOf(dockerfile, 'builder', 'COPY', '. .'),
         );
       });
 
-      it('gives the final stage only the virtualenv and the app, copied from the builder', () => {
+      it("takes a private index's credentials from a BuildKit secret, never from a layer", () => {
+        const install = runWith(dockerfile, 'builder', '-r requirements.txt');
+        assert.ok(flagsOf(install).includes('mount=type=secret,id=netrc,target=/root/.netrc'));
+      });
+
+      it('compiles the app to bytecode at build time: the runtime is read-only', () => {
+        const compile = runWith(dockerfile, 'builder', 'compileall');
+        assert.match(commandOf(compile), /^python -m compileall -q -j 0 --invalidation-mode unchecked-hash \/app/);
+        assert.ok(lineOf(dockerfile, 'builder', 'RUN', 'compileall') > lineOf(dockerfile, 'builder', 'COPY', '. .'));
+      });
+
+      it('gives the final stage only tini, the virtualenv and the app, copied from earlier stages', () => {
         const copies = byKeyword(dockerfile.final, 'COPY').map(runText);
-        assert.deepEqual(copies, ['--from=builder /opt/venv /opt/venv', '--from=builder /app /app']);
+        const tini = STACKS[stack].family === 'debian' ? '/usr/bin/tini' : '/sbin/tini';
+        assert.deepEqual(copies, [
+          `--from=tini ${tini} ${tini}`,
+          '--from=builder /opt/venv /opt/venv',
+          '--from=builder /app /app',
+        ]);
+      });
+
+      it('installs nothing with the package manager in the final stage when it needs no runtime packages', () => {
+        assert.deepEqual(
+          commands(dockerfile, 'runtime').filter((run) => /apt-get|apk/.test(run)),
+          [],
+        );
+      });
+
+      it("points libraries' caches and settings at /tmp, as the root filesystem is read-only", () => {
+        const env = byKeyword(dockerfile.final, 'ENV').map(runText).join(' ');
+        for (const pair of [
+          'XDG_CACHE_HOME=/tmp/.cache',
+          'XDG_CONFIG_HOME=/tmp/.config',
+          'MPLCONFIGDIR=/tmp/matplotlib',
+        ]) {
+          assert.ok(env.includes(pair), `${pair} in ${env}`);
+        }
       });
 
       it('runs tini as PID 1 in exec form and the entry as CMD in exec form', () => {
@@ -123,8 +179,8 @@ describe('docker-best:dockerfile', () => {
         assert.match(user, /chown 10001:10001 \/home\/app \/home\/app\/data/);
       });
 
-      it('installs tini pinned, cleaning up in the same RUN', () => {
-        const install = runs(dockerfile, 'runtime').find((run) => run.includes('tini'));
+      it('installs tini pinned in its own stage, cleaning up in the same RUN', () => {
+        const install = runs(dockerfile, 'tini').find((run) => run.includes('tini'));
         assert.ok(install);
         if (STACKS[stack].family === 'debian') {
           assert.match(install, /^apt-get update && apt-get install -y --no-install-recommends /);
@@ -235,7 +291,7 @@ describe('docker-best:dockerfile', () => {
         buildpackages: 'libpq-dev=15.*,gcc=4:14.*',
       });
       const runtime = runs(dockerfile, 'runtime').find((run) => run.includes('apt-get install')) ?? '';
-      assert.match(runtime, /--no-install-recommends curl=8\.\* libpq5=15\.\* tini=0\.19\.\* &&/);
+      assert.match(runtime, /--no-install-recommends curl=8\.\* libpq5=15\.\* &&/);
       const builder = runs(dockerfile, 'builder').find((run) => run.includes('apt-get install')) ?? '';
       assert.match(
         builder,
@@ -254,7 +310,7 @@ describe('docker-best:dockerfile', () => {
         packages: 'libpq~=17',
         buildpackages: 'build-base~=0.5',
       });
-      assert.ok(runs(dockerfile, 'runtime').includes('apk add --no-cache libpq~=17 tini~=0.19'));
+      assert.ok(runs(dockerfile, 'runtime').includes('apk add --no-cache libpq~=17'));
       assert.ok(runs(dockerfile, 'builder').includes('apk add --no-cache build-base~=0.5'));
     });
 
@@ -324,12 +380,12 @@ describe('docker-best:dockerfile', () => {
       const convert = dockerfile.stage('convert');
       assert.equal(convert.image, `${CONVERTER.image}:${CONVERTER.tag}`);
       assert.deepEqual(byKeyword(convert, 'COPY').map(runText), [
-        '["notebooks/report.ipynb", "/tmp/converted/in/notebook.ipynb"]',
+        '["notebooks/report.ipynb", "/tmp/notebook/notebook.ipynb"]',
       ]);
       const [run] = runs(dockerfile, 'convert');
       assert.match(
         run ?? '',
-        /^jupyter nbconvert --to python --output-dir \/tmp\/converted\/out --output notebook \/tmp\/converted\/in\/notebook\.ipynb /,
+        /^jupyter nbconvert --to python --output-dir \/tmp\/converted --output notebook \/tmp\/notebook\/notebook\.ipynb /,
       );
     });
 
@@ -337,7 +393,7 @@ describe('docker-best:dockerfile', () => {
       const [run] = runs(dockerfile, 'convert');
       assert.match(
         run ?? '',
-        /if grep -n get_ipython \/tmp\/converted\/out\/notebook\.py; then echo "error: notebooks\/report\.ipynb uses IPython magics[^"]*" >&2; exit 1; fi/,
+        /if grep -n get_ipython \/tmp\/converted\/notebook\.py; then echo "error: notebooks\/report\.ipynb uses IPython magics[^"]*" >&2; exit 1; fi/,
       );
     });
 
@@ -345,7 +401,7 @@ describe('docker-best:dockerfile', () => {
       assert.notEqual(dockerfile.final.image, dockerfile.stage('convert').image);
       const fromConvert = byKeyword(dockerfile.stage('builder'), 'COPY').map(runText);
       assert.ok(
-        fromConvert.includes('--from=convert ["/tmp/converted/out/notebook.py", "./notebooks/report.py"]'),
+        fromConvert.includes('--from=convert ["/tmp/converted/notebook.py", "./notebooks/report.py"]'),
         fromConvert.join(' | '),
       );
       assert.ok(!byKeyword(dockerfile.final, 'COPY').some((copy) => runText(copy).includes('--from=convert')));

@@ -5,6 +5,22 @@ import { generate } from '../../test/support/generate.js';
 const codeBlocks = (markdown: string): string[] =>
   [...markdown.matchAll(/```[a-z]*\n([\s\S]*?)```/g)].map((match) => match[1] ?? '');
 
+/** The rows of the first table under a heading: first cell -> the other cells. */
+const tableRows = (markdown: string, heading: string): Map<string, string[]> => {
+  const section = markdown.split(/^## /m).find((part) => part.startsWith(heading)) ?? '';
+  const rows = section
+    .split('\n')
+    .filter((line) => line.startsWith('| ') && !line.startsWith('| ---'))
+    .slice(1)
+    .map((line) =>
+      line
+        .slice(1, -1)
+        .split(' | ')
+        .map((cell) => cell.trim()),
+    );
+  return new Map(rows.map(([first = '', ...rest]) => [first, rest]));
+};
+
 const headings = (markdown: string): string[] =>
   [...markdown.matchAll(/^#{1,3} (.+)$/gm)].map((match) => match[1] ?? '');
 
@@ -28,6 +44,7 @@ describe('docker-best:docs', () => {
     const generated = await generate({ generator: 'docs', options: { defaults: true } });
     const readme = generated.read('README.Docker.md');
     assert.deepEqual(headings(readme).slice(1), [
+      'What runs, and why',
       'Build',
       'Run',
       'Why each choice',
@@ -50,6 +67,35 @@ describe('docker-best:docs', () => {
     const parsed = JSON.parse(json) as { builder: { gc: { enabled: boolean } } };
     assert.equal(parsed.builder.gc.enabled, true);
     assert.match(codeBlocks(readme).join('\n'), /docker builder prune/);
+  });
+
+  it('says what runs and why: detected values with their reason, given ones as given', async () => {
+    const generated = await generate({
+      generator: 'docs',
+      options: { defaults: true, entry: 'gunicorn app:app' },
+      // A bare WSGI callable: detection offers app.py, so gunicorn app:app is the user's own choice.
+      files: {
+        'app.py': 'def app(environ, start_response):\n    start_response("200 OK", [])\n    return [b"ok"]\n',
+        'requirements.txt': 'flask==3.1.3\n',
+      },
+    });
+    const rows = tableRows(generated.read('README.Docker.md'), 'What runs, and why');
+    assert.deepEqual(rows.get('entry'), ['`gunicorn app:app`', 'given (option, prompt or .yo-rc.json)']);
+    assert.deepEqual(rows.get('deps'), ['`requirements.txt`', 'requirements.txt lists the dependencies']);
+    assert.deepEqual(rows.get('port'), ['`8000`', "gunicorn's default port"]);
+    assert.deepEqual(rows.get('health'), [
+      '`tcp`',
+      'the code shows no health route, so the check connects to the port',
+    ]);
+  });
+
+  it('says when it adds the server the project does not declare, and how to choose its version', async () => {
+    const generated = await generate({
+      generator: 'docs',
+      options: { defaults: true, entry: 'gunicorn app:app' },
+      files: { 'app.py': 'from flask import Flask\napp = Flask(__name__)\n', 'requirements.txt': 'flask==3.1.3\n' },
+    });
+    assert.match(generated.read('README.Docker.md'), /the image adds `gunicorn==\d+\.\d+\.\d+`/);
   });
 
   it('describes the notebook conversion for the jupyter stack', async () => {

@@ -147,10 +147,13 @@ describe('docker-best:team and team templates', () => {
     });
 
     it('a preset value is shown as the default in the prompt, marked as the team preset', async () => {
-      const generated = await generate({ options: { preset: presetFile({ uid: '30000' }) } });
+      const generated = await generate({
+        options: { preset: presetFile({ uid: '30000' }) },
+        answers: { details: true },
+      });
       const uid = generated.prompts.find((prompt) => prompt.name === 'uid');
       assert.equal(uid?.default, '30000');
-      assert.match(uid?.message ?? '', /\(team preset\)$/);
+      assert.equal(uid?.shown, '(30000, team preset)');
     });
   });
 });

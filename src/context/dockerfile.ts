@@ -8,6 +8,7 @@ import type { ProjectFacts } from '../detect/index.js';
 import { STACKS } from '../stacks.js';
 import type { Answers, Entry } from '../model.js';
 import { listenOn } from '../servers.js';
+import { APP_DIR, installPlan, VENV, type InstallPlan } from './install.js';
 import { dockerfileString, execForm } from './quote.js';
 
 /** The Dockerfile depends on every answer. */
@@ -15,21 +16,28 @@ export const DOCKERFILE_NEEDS = ANSWER_NAMES;
 
 export type DockerfileAnswers = Answers;
 
-export const VENV = '/opt/venv';
-export const APP_DIR = '/app';
+export { APP_DIR, VENV } from './install.js';
 export const APP_USER = 'app';
 export const APP_HOME = '/home/app';
-/** Where the converter stage writes the script it makes from the notebook. */
+/**
+ * Where the converter stage reads the notebook (COPY makes this folder, owned by root) and writes the script
+ * (the converter's own user makes this one: its image runs as a non-root user).
+ */
+export const NOTEBOOK_DIR = '/tmp/notebook';
 export const CONVERTED_DIR = '/tmp/converted';
 
-export interface InstallPlan {
-  /** Manifests copied before the source, so the dependency layer is reused when only code changes. */
-  readonly manifests: readonly string[];
-  /** The RUN that installs dependencies from the manifests, or none. */
-  readonly dependencies?: string;
-  /** Install the project itself (pyproject.toml) once the source is in. */
-  readonly project?: string;
-}
+/**
+ * The root filesystem is read-only at run time, yet libraries write caches and settings under $HOME
+ * (matplotlib, Hugging Face, anything following XDG): they are pointed at /tmp, a tmpfs in compose.yaml.
+ */
+export const WRITABLE_CACHES: readonly { readonly key: string; readonly value: string }[] = [
+  { key: 'XDG_CACHE_HOME', value: '/tmp/.cache' },
+  { key: 'XDG_CONFIG_HOME', value: '/tmp/.config' },
+  { key: 'MPLCONFIGDIR', value: '/tmp/matplotlib' },
+  { key: 'HF_HOME', value: '/tmp/huggingface' },
+  // Runtime sockets and pid files (gunicorn's control socket, otherwise under $HOME).
+  { key: 'XDG_RUNTIME_DIR', value: '/tmp' },
+];
 
 export interface DockerfileContext {
   readonly stack: string;
@@ -55,12 +63,22 @@ export interface DockerfileContext {
     /** `COPY --from=convert` of the script to its place beside the notebook, in JSON form. */
     readonly copyOut: string;
   } | null;
+  /** The stage that installs tini, beside the builder (BuildKit runs them at once); the runtime copies it. */
+  readonly tini: {
+    readonly packages: readonly string[];
+    readonly path: string;
+  };
   readonly builder: {
     readonly packages: readonly string[];
     readonly install: InstallPlan;
+    /** `manage.py collectstatic` at build time (Django with STATIC_ROOT); null otherwise. */
+    readonly collectstatic: string | null;
   };
   readonly runtime: {
+    /** OS packages of the final image (--packages); tini comes from its own stage. */
     readonly packages: readonly string[];
+    /** ENV lines pointing caches at /tmp. */
+    readonly caches: readonly { readonly key: string; readonly value: string }[];
     readonly uid: number;
     readonly gid: number;
     readonly user: string;
@@ -80,32 +98,6 @@ export interface DockerfileContext {
   readonly venv: string;
   readonly appDir: string;
 }
-
-const PIP = `pip --python ${VENV}/bin/python install --no-cache-dir`;
-
-/** Read `[project] dependencies` from pyproject.toml at build time, so they install before the source. */
-const PYPROJECT_DEPENDENCIES =
-  `python -c "import tomllib; project = tomllib.load(open('pyproject.toml', 'rb')).get('project', {}); ` +
-  `open('/tmp/requirements.txt', 'w').write(chr(10).join(project.get('dependencies', [])))" ` +
-  `&& ${PIP} -r /tmp/requirements.txt`;
-
-export type InstallFacts = Pick<ProjectFacts, 'dependencies' | 'pyproject'>;
-
-export const installPlan = (facts: InstallFacts): InstallPlan => {
-  const pyproject = facts.pyproject !== undefined;
-  const [requirements] = facts.dependencies.requirements;
-  if (requirements !== undefined) {
-    return {
-      manifests: [...requirements.closure],
-      dependencies: `${PIP} -r ${requirements.file}`,
-      ...(pyproject ? { project: `${PIP} .` } : {}),
-    };
-  }
-  if (pyproject) {
-    return { manifests: ['pyproject.toml'], dependencies: PYPROJECT_DEPENDENCIES, project: `${PIP} .` };
-  }
-  return { manifests: [] };
-};
 
 const sorted = (items: readonly string[]): string[] => [...items].sort((a, b) => a.localeCompare(b));
 
@@ -149,7 +141,17 @@ export const httpProbe = (port: number, path: string): string[] => {
   return ['python', '-c', `import urllib.request; urllib.request.urlopen('${url}', timeout=4)`];
 };
 
-export const dockerfileContext = (answers: DockerfileAnswers, facts: InstallFacts): DockerfileContext => {
+export type DockerfileFacts = Pick<ProjectFacts, 'dependencies' | 'pyproject' | 'django'>;
+
+/** `manage.py collectstatic` for a Django site whose settings set STATIC_ROOT. */
+const collectstatic = (facts: DockerfileFacts): string | null => {
+  if (facts.django?.staticRoot !== true) return null;
+  const manage = facts.django.dir === '' ? 'manage.py' : `${facts.django.dir}/manage.py`;
+  // Settings often insist on a SECRET_KEY: collectstatic gets a throw-away one, never stored in the image.
+  return `DJANGO_SECRET_KEY=collectstatic-only SECRET_KEY=collectstatic-only ${VENV}/bin/python ${manage} collectstatic --noinput`;
+};
+
+export const dockerfileContext = (answers: DockerfileAnswers, facts: DockerfileFacts): DockerfileContext => {
   const traits = STACKS[answers.stack];
   const family = traits.family;
   const line = PYTHON[answers.python];
@@ -158,11 +160,14 @@ export const dockerfileContext = (answers: DockerfileAnswers, facts: InstallFact
   const releaseArg = family === 'debian' ? 'DEBIAN_RELEASE' : 'ALPINE_RELEASE';
   const image = pythonImage(family, '${PYTHON_VERSION}', `\${${releaseArg}}`);
   const tini = family === 'debian' ? `tini=${release.tini}` : `tini~=${release.tini}`;
+  const tiniPath = family === 'debian' ? '/usr/bin/tini' : '/sbin/tini';
 
+  const install = installPlan(answers.deps, answers.entry, facts);
   const args = [
     { name: 'PYTHON_VERSION', value: line.version },
     { name: releaseArg, value: answers.release },
     ...(traits.notebook ? [{ name: 'CONVERTER_TAG', value: CONVERTER.tag }] : []),
+    ...install.args,
   ];
 
   const converter =
@@ -170,12 +175,12 @@ export const dockerfileContext = (answers: DockerfileAnswers, facts: InstallFact
       ? {
           image: `${CONVERTER.image}:\${CONVERTER_TAG}`,
           notebook: answers.entry.path,
-          copyIn: execForm([answers.entry.path, `${CONVERTED_DIR}/in/notebook.ipynb`]),
-          input: `${CONVERTED_DIR}/in/notebook.ipynb`,
-          outputDir: `${CONVERTED_DIR}/out`,
+          copyIn: execForm([answers.entry.path, `${NOTEBOOK_DIR}/notebook.ipynb`]),
+          input: `${NOTEBOOK_DIR}/notebook.ipynb`,
+          outputDir: CONVERTED_DIR,
           outputName: 'notebook',
-          output: `${CONVERTED_DIR}/out/notebook.py`,
-          copyOut: execForm([`${CONVERTED_DIR}/out/notebook.py`, `./${convertedScript(answers.entry.path)}`]),
+          output: `${CONVERTED_DIR}/notebook.py`,
+          copyOut: execForm([`${CONVERTED_DIR}/notebook.py`, `./${convertedScript(answers.entry.path)}`]),
         }
       : null;
   const notebookDir = answers.entry.kind === 'notebook' ? folderOf(answers.entry.path) : '';
@@ -197,12 +202,15 @@ export const dockerfileContext = (answers: DockerfileAnswers, facts: InstallFact
     args,
     baseImage: image,
     converter,
+    tini: { packages: [tini], path: tiniPath },
     builder: {
       packages: sorted(answers.buildpackages),
-      install: installPlan(facts),
+      install,
+      collectstatic: collectstatic(facts),
     },
     runtime: {
-      packages: sorted([tini, ...answers.packages]),
+      packages: sorted(answers.packages),
+      caches: WRITABLE_CACHES,
       uid: answers.uid,
       gid: answers.gid,
       user: APP_USER,
@@ -211,7 +219,7 @@ export const dockerfileContext = (answers: DockerfileAnswers, facts: InstallFact
       env: answers.env.map(([key, value]) => ({ key, value: dockerfileString(value) })),
       port: answers.port,
       healthcheck,
-      entrypoint: execForm([family === 'debian' ? '/usr/bin/tini' : '/sbin/tini', '--']),
+      entrypoint: execForm([tiniPath, '--']),
       cmd: execForm(command(answers.entry, answers.port)),
       workdir: notebookDir === '' ? APP_DIR : `${APP_DIR}/${notebookDir}`,
       title: dockerfileString(answers.name),

@@ -1,24 +1,214 @@
 /**
- * How a project declares and locks its dependencies: the manager, its lock file, requirements files and
- * what they include, whether the project itself installs, and every package name it declares.
+ * How a project declares and locks its dependencies: the lock files of uv, Poetry, pdm and pipenv;
+ * requirements files with every file they include (`-r`, `-c`) and whether they carry hashes; whether the
+ * project itself installs (pyproject.toml, setup.py, setup.cfg); and the name of every package it declares or
+ * locks (so the Dockerfile knows whether the server it runs under must be added).
+ *
+ * The detected `--deps` answer: a lock wins (uv, Poetry, pdm, pipenv, in that order, with a warning naming the
+ * others), then the best requirements file, then an installable project (`pip`), else `none`.
  */
+import { posix } from 'node:path';
 import type { DependencyFacts, Detected, RequirementsFile } from './facts.js';
-import type { ProjectFiles } from './files.js';
+import { table, text, type ProjectFiles } from './files.js';
 import type { Pyproject } from './pyproject.js';
+
+/** The managers that keep a lock file, in the order one is chosen when several locks are there. */
+export const LOCKED_MANAGERS = ['uv', 'poetry', 'pdm', 'pipenv'] as const;
+export type LockedManager = (typeof LOCKED_MANAGERS)[number];
+
+export const LOCK_FILES: Readonly<Record<LockedManager, string>> = {
+  uv: 'uv.lock',
+  poetry: 'poetry.lock',
+  pdm: 'pdm.lock',
+  pipenv: 'Pipfile.lock',
+};
+
+/** The manifest each manager's lock goes with. */
+export const MANIFESTS: Readonly<Record<LockedManager, string>> = {
+  uv: 'pyproject.toml',
+  poetry: 'pyproject.toml',
+  pdm: 'pyproject.toml',
+  pipenv: 'Pipfile',
+};
 
 /** PEP 503 normalised package name. */
 export const normaliseName = (name: string): string => name.toLowerCase().replace(/[-_.]+/g, '-');
 
+/** The project name of a PEP 508 requirement (`Flask[async]>=3; python_version>"3.8"` -> `flask`). */
+export const requirementName = (requirement: string): string | undefined => {
+  const match = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(requirement);
+  return match?.[1] === undefined ? undefined : normaliseName(match[1]);
+};
+
+/** Files of this name pattern are development-only requirements, never the default. */
+const DEV_ONLY =
+  /(?:^|[-_/.])(?:dev|develop|development|test|tests|testing|lint|docs?|ci|local|tox|typing)(?:[-_/.]|$)/i;
+
+/** How likely a requirements file is the one the image installs: lower is better. */
+const rank = (file: string): number => {
+  if (file === 'requirements.txt') return 0;
+  if (/(?:^|\/)(?:prod|production|requirements-prod|requirements\.prod|requirements_prod)[^/]*\.txt$/i.test(file))
+    return 1;
+  if (/^requirements\/(?:base|common|main|requirements)\.txt$/i.test(file)) return 2;
+  if (/^requirements\.in$/i.test(file)) return 9;
+  return 5;
+};
+
+/** Includes of a requirements file: `-r x`, `--requirement x`, `-c x`, `--constraint=x`. */
+const INCLUDE = /^\s*(?:-r|--requirement|-c|--constraint)(?:\s+|=)(\S+)/;
+
+/** A line that installs a local path (the project itself): it cannot install before the source is there. */
+const LOCAL_REFERENCE = /^\s*(?:-e\s+|--editable(?:\s+|=))?(?:\.{1,2}(?:\/\S*)?|file:\S+)\s*(?:#.*)?$/;
+
+/** Requirement names, includes and flags of one requirements file, following its includes inside the project. */
+export const readRequirements = (
+  files: ProjectFiles,
+  file: string,
+): { requirements: RequirementsFile; names: string[]; localReferences: boolean } | undefined => {
+  if (!files.has(file)) return undefined;
+  const closure: string[] = [];
+  const names: string[] = [];
+  let hashes = false;
+  let localReferences = false;
+  const visit = (path: string, depth: number): void => {
+    if (closure.includes(path) || depth > 10 || closure.length >= 50) return;
+    const content = files.read(path);
+    if (content === undefined) return;
+    closure.push(path);
+    for (const raw of content.replace(/\\\r?\n/g, ' ').split(/\r?\n/)) {
+      const line = raw.replace(/(?:^|\s)#.*$/, '').trim();
+      if (line === '') continue;
+      if (line.includes('--hash')) hashes = true;
+      const include = INCLUDE.exec(line);
+      if (include?.[1] !== undefined) {
+        const target = posix.normalize(posix.join(posix.dirname(path), include[1]));
+        if (!target.startsWith('../') && files.has(target)) visit(target, depth + 1);
+        continue;
+      }
+      if (LOCAL_REFERENCE.test(line)) {
+        localReferences = true;
+        continue;
+      }
+      if (line.startsWith('-')) continue;
+      const name = requirementName(line);
+      if (name !== undefined) names.push(name);
+    }
+  };
+  visit(file, 0);
+  if (closure.length === 0) return undefined;
+  return { requirements: { file, closure, hashes }, names, localReferences };
+};
+
+/** Package names of a lock file, from its `[[package]]` tables (uv, Poetry, pdm) or its JSON (pipenv). */
+const lockedNames = (files: ProjectFiles, manager: LockedManager): string[] | undefined => {
+  const file = LOCK_FILES[manager];
+  if (manager === 'pipenv') {
+    const json = table(files.json(file));
+    if (json === undefined) return undefined;
+    return Object.keys(table(json.default) ?? {}).map(normaliseName);
+  }
+  const document = files.toml(file);
+  if (document === undefined) return undefined;
+  const packages = Array.isArray(document.package) ? document.package : [];
+  return packages
+    .map((entry) => text(table(entry)?.name))
+    .filter((name): name is string => name !== undefined)
+    .map(normaliseName);
+};
+
+/** Names a Pipfile's `[packages]` declares. */
+const pipfileNames = (files: ProjectFiles): string[] =>
+  Object.keys(table(files.toml('Pipfile')?.packages) ?? {}).map(normaliseName);
+
 export const detectDependencies = (files: ProjectFiles, pyproject: Pyproject | undefined): DependencyFacts => {
-  const requirements: RequirementsFile[] = files.has('requirements.txt')
-    ? [{ file: 'requirements.txt', closure: ['requirements.txt'], hashes: false }]
-    : [];
-  const installable = pyproject !== undefined || files.has('setup.py') || files.has('setup.cfg');
-  const detected: Detected<string> =
-    requirements[0] !== undefined
-      ? { value: requirements[0].file, why: `${requirements[0].file} lists the dependencies` }
-      : pyproject !== undefined
-        ? { value: 'pip', why: 'pyproject.toml declares the project and its dependencies' }
-        : { value: 'none', why: 'no dependency manifest found' };
-  return { detected, requirements, locks: {}, installable, declared: [] };
+  const declared = new Set<string>();
+  const warnings: string[] = [];
+  for (const requirement of pyproject?.dependencies ?? []) {
+    const name = requirementName(requirement);
+    if (name !== undefined) declared.add(name);
+  }
+
+  // Locks: present, and whether they parse.
+  const locks: Partial<Record<LockedManager, string>> = {};
+  const lockErrors: Partial<Record<LockedManager, string>> = {};
+  for (const manager of LOCKED_MANAGERS) {
+    const file = LOCK_FILES[manager];
+    if (!files.has(file)) continue;
+    locks[manager] = file;
+    const before = files.warnings.length;
+    const names = lockedNames(files, manager);
+    if (names === undefined) {
+      lockErrors[manager] = files.warnings.slice(before).join('; ') || `${file} could not be read`;
+    } else {
+      for (const name of names) declared.add(name);
+    }
+    if (!files.has(MANIFESTS[manager])) {
+      lockErrors[manager] ??= `${file} is there without ${MANIFESTS[manager]}, which ${manager} needs beside it`;
+    }
+  }
+  if (locks.pipenv !== undefined) for (const name of pipfileNames(files)) declared.add(name);
+
+  // Requirements files: top-level requirements*.txt and requirements/*.txt, most likely first.
+  const candidates = files.paths
+    .filter((path) => /^requirements[^/]*\.txt$/i.test(path) || /^requirements\/[^/]+\.txt$/i.test(path))
+    .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+  const requirements: RequirementsFile[] = [];
+  const localReferences: string[] = [];
+  for (const candidate of candidates) {
+    const read = readRequirements(files, candidate);
+    if (read === undefined) continue;
+    requirements.push(read.requirements);
+    if (read.localReferences) localReferences.push(candidate);
+    if (!DEV_ONLY.test(candidate)) for (const name of read.names) declared.add(name);
+  }
+
+  const installable = pyproject?.buildBackend !== undefined || files.has('setup.py') || files.has('setup.cfg');
+  const present = LOCKED_MANAGERS.filter((manager) => locks[manager] !== undefined);
+  const [chosen, ...others] = present;
+  let detected: Detected<string>;
+  if (chosen !== undefined) {
+    detected = { value: chosen, why: `${LOCK_FILES[chosen]} locks the dependencies` };
+    if (others.length > 0) {
+      warnings.push(
+        `${[chosen, ...others].map((manager) => LOCK_FILES[manager]).join(' and ')} are both here: ` +
+          `using ${LOCK_FILES[chosen]}; pass ${others.map((manager) => `--deps ${manager}`).join(' or ')} to use the other`,
+      );
+    }
+  } else {
+    const best = requirements.find((file) => !DEV_ONLY.test(file.file));
+    if (best !== undefined) {
+      detected = {
+        value: best.file,
+        why:
+          best.closure.length > 1
+            ? `${best.file} lists the dependencies (with ${best.closure.slice(1).join(', ')})`
+            : `${best.file} lists the dependencies`,
+      };
+    } else if (pyproject !== undefined || files.has('setup.py') || files.has('setup.cfg')) {
+      const manifest = pyproject !== undefined ? 'pyproject.toml' : files.has('setup.cfg') ? 'setup.cfg' : 'setup.py';
+      detected = { value: 'pip', why: `${manifest} declares the project and its dependencies` };
+    } else {
+      detected = { value: 'none', why: 'no lock file, requirements file or pyproject.toml' };
+    }
+  }
+
+  return {
+    detected,
+    requirements,
+    locks,
+    lockErrors,
+    localReferences,
+    installable,
+    setupCfg: files.has('setup.cfg'),
+    setupPy: files.has('setup.py'),
+    poetryPackage: poetryInstallsProject(pyproject),
+    declared: [...declared].sort(),
+    warnings,
+  };
+};
+
+/** Whether `poetry install` would install the project itself (Poetry's `package-mode`, default true). */
+const poetryInstallsProject = (pyproject: Pyproject | undefined): boolean => {
+  const poetry = table(table(pyproject?.document.tool)?.poetry);
+  return poetry?.['package-mode'] !== false && (pyproject?.buildBackend !== undefined || poetry !== undefined);
 };

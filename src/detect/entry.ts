@@ -32,8 +32,6 @@ export interface EntryFacts {
   readonly healthpath?: Detected<string>;
   readonly django?: DjangoProject;
   readonly oneOffs: readonly OneOff[];
-  /** The entry is an application of its own (a server, a console script, a package): not a notebook helper. */
-  readonly isApp: boolean;
   readonly warnings: readonly string[];
 }
 
@@ -50,18 +48,20 @@ interface Candidate {
   readonly portFiles?: readonly string[];
   /** A port the Procfile gives (`${PORT:-5000}`). */
   readonly port?: Detected<number>;
-  readonly isApp: boolean;
 }
 
-/** Whether the project installs itself in the image (pyproject.toml with a build backend, or setup.py). */
-export const projectInstalls = (sources: Sources, pyproject: Pyproject | undefined): boolean => {
-  if (sources.files.has('setup.py')) return true;
-  if (pyproject === undefined) return false;
-  const tool = table(pyproject.document.tool);
-  if (table(tool?.poetry)?.['package-mode'] === false) return false;
-  const uvPackage = table(tool?.uv)?.package;
-  if (typeof uvPackage === 'boolean') return uvPackage;
-  return table(pyproject.document['build-system']) !== undefined;
+/**
+ * Whether the project is installed in the image, so that its console scripts are on PATH and its code under
+ * src/ importable: the Dockerfile installs it (`installable`: a build backend, setup.py or setup.cfg), pip or
+ * uv can build it (a build backend or setup.py), and neither Poetry's `package-mode = false` nor uv's
+ * `package = false` turns that off. When in doubt, not installed: the server is then pointed at src/, which
+ * works either way.
+ */
+export const projectInstalls = (sources: Sources, pyproject: Pyproject | undefined, installable: boolean): boolean => {
+  if (!installable) return false;
+  const tool = table(pyproject?.document.tool);
+  if (table(tool?.poetry)?.['package-mode'] === false || table(tool?.uv)?.package === false) return false;
+  return sources.files.has('setup.py') || table(pyproject?.document['build-system']) !== undefined;
 };
 
 /** Script names that are tools, not the project's program. */
@@ -184,10 +184,10 @@ const flagValueOf = (argv: readonly string[], names: readonly string[]): string 
   return undefined;
 };
 
-export const detectEntry = (sources: Sources, pyproject: Pyproject | undefined): EntryFacts => {
+export const detectEntry = (sources: Sources, pyproject: Pyproject | undefined, installable: boolean): EntryFacts => {
   const warnings: string[] = [];
   const oneOffs: OneOff[] = [];
-  const installs = projectInstalls(sources, pyproject);
+  const installs = projectInstalls(sources, pyproject, installable);
   let appsCache: App[] | undefined;
   const apps = (): App[] => (appsCache ??= findApps(sources));
   let djangoCache: DjangoProject | undefined | null = null;
@@ -198,7 +198,7 @@ export const detectEntry = (sources: Sources, pyproject: Pyproject | undefined):
 
   const fromApp = (app: App, extra = ''): Candidate => {
     const { argv, why } = serveCommand(app, installs);
-    return { kind: 'command', words: argv, why: `${why}${extra}`, app, isApp: true };
+    return { kind: 'command', words: argv, why: `${why}${extra}`, app };
   };
   const fromDjango = (extra = ''): Candidate | undefined => {
     const project = django();
@@ -208,7 +208,6 @@ export const detectEntry = (sources: Sources, pyproject: Pyproject | undefined):
       words: project.entry.value,
       why: `${project.entry.why}${extra}`,
       djangoHealth: true,
-      isApp: true,
     };
   };
 
@@ -248,7 +247,6 @@ export const detectEntry = (sources: Sources, pyproject: Pyproject | undefined):
       words: ['uvicorn', ...appDirFlag('uvicorn', dir), `${dotted}:${attr}`],
       why: `[tool.fastapi] entrypoint = "${entrypoint}" in pyproject.toml; served by uvicorn`,
       ...(app !== undefined ? { app } : {}),
-      isApp: true,
     };
   });
   // 3. A framework app in the code.
@@ -273,7 +271,7 @@ export const detectEntry = (sources: Sources, pyproject: Pyproject | undefined):
     const script = streamlitScript(sources);
     return script === undefined
       ? undefined
-      : { kind: 'command', words: ['streamlit', 'run', script], why: `Streamlit app ${script}`, isApp: true };
+      : { kind: 'command', words: ['streamlit', 'run', script], why: `Streamlit app ${script}` };
   });
   // 6. Console scripts.
   candidates.push(() => consoleScript(sources, pyproject, installs, warnings));
@@ -285,7 +283,7 @@ export const detectEntry = (sources: Sources, pyproject: Pyproject | undefined):
       .sort((a, b) => a.length - b.length || a.localeCompare(b))[0];
     if (main === undefined) return undefined;
     const pkg = main.replace(/^src\//, '').split('/')[0] ?? '';
-    return { kind: 'module', words: [pkg], why: `package ${pkg} has a __main__.py`, portFiles: [main], isApp: true };
+    return { kind: 'module', words: [pkg], why: `package ${pkg} has a __main__.py`, portFiles: [main] };
   });
   // 8. A script with a main guard, else the only script that does something.
   candidates.push(() => {
@@ -298,7 +296,7 @@ export const detectEntry = (sources: Sources, pyproject: Pyproject | undefined):
       .sort((a, b) => scriptRank(a) - scriptRank(b) || a.localeCompare(b));
     const [first] = guarded;
     if (first !== undefined) {
-      return { kind: 'script', words: [first], why: `${first} has a __main__ guard`, portFiles: [first], isApp: false };
+      return { kind: 'script', words: [first], why: `${first} has a __main__ guard`, portFiles: [first] };
     }
     // The only script is the program when it does something when run, or is named like one (main.py, app.py).
     const [only] = scripts;
@@ -309,7 +307,6 @@ export const detectEntry = (sources: Sources, pyproject: Pyproject | undefined):
         words: [only],
         why: `${only} is the project's only script`,
         portFiles: [only],
-        isApp: false,
       };
     }
     return undefined;
@@ -332,12 +329,11 @@ export const detectEntry = (sources: Sources, pyproject: Pyproject | undefined):
       ...settled,
       ...(project !== undefined ? { django: project } : {}),
       oneOffs: dedupe(oneOffs),
-      isApp: candidate.isApp,
       warnings,
     };
   }
   const project = django();
-  return { ...(project !== undefined ? { django: project } : {}), oneOffs: dedupe(oneOffs), isApp: false, warnings };
+  return { ...(project !== undefined ? { django: project } : {}), oneOffs: dedupe(oneOffs), warnings };
 };
 
 const dedupe = (oneOffs: readonly OneOff[]): OneOff[] => {
@@ -422,13 +418,12 @@ const fromProcfile = (
     if (app !== undefined)
       return helpers.fromApp(app, `; the Procfile runs python ${file}, the framework's development server`);
     return script !== undefined
-      ? { kind: 'script', words: [script], why: `Procfile web: ${shownLine}${notes}`, portFiles: [script], isApp: true }
+      ? { kind: 'script', words: [script], why: `Procfile web: ${shownLine}${notes}`, portFiles: [script] }
       : {
           kind: 'module',
           words: [process.module ?? ''],
           why: `Procfile web: ${shownLine}${notes}`,
           portFiles: [file],
-          isApp: true,
         };
   }
   const argv = withDir(process.argv, web.dir);
@@ -460,7 +455,6 @@ const fromProcfile = (
     ...(process.port !== undefined
       ? { port: { value: process.port, why: `the Procfile's \${PORT:-${process.port}}` } }
       : {}),
-    isApp: true,
   };
 };
 
@@ -532,7 +526,6 @@ const consoleScript = (
         words: [chosen.module],
         why: `console script ${chosen.name} = "${chosen.module}:${chosen.func}"; the project does not install itself, so its module runs with -m`,
         portFiles: [file],
-        isApp: true,
       };
     }
     warnings.push(
@@ -550,7 +543,6 @@ const consoleScript = (
     words: [chosen.name],
     why: `console script ${chosen.name} = "${chosen.module}:${chosen.func}" in pyproject.toml, on PATH once the project is installed`,
     portFiles: [file],
-    isApp: true,
   };
 };
 

@@ -3,6 +3,7 @@
  * contexts their install and run decisions. Each detected value carries the reason it was chosen, shown in
  * the prompts' summary and in README.Docker.md.
  */
+import type { LockManager } from '../model.js';
 import type { Pyproject } from './pyproject.js';
 
 /** A detected value and why: `{ value: 8000, why: 'gunicorn binds 0.0.0.0:8000 in Procfile' }`. */
@@ -45,11 +46,21 @@ export interface DependencyFacts {
   /** Requirements files found (top-level `requirements*.txt`, `requirements/*.txt`), most likely first. */
   readonly requirements: readonly RequirementsFile[];
   /** The lock files present, by manager. */
-  readonly locks: Readonly<Partial<Record<'uv' | 'poetry' | 'pdm' | 'pipenv', string>>>;
-  /** pyproject.toml / setup.py / setup.cfg make the project installable (`pip install .`). */
+  readonly locks: Readonly<Partial<Record<LockManager, string>>>;
+  /** Why a lock cannot be used (malformed, or its manifest missing), by manager. */
+  readonly lockErrors: Readonly<Partial<Record<LockManager, string>>>;
+  /** Requirements files that install a local path (`-e .`): they can only install after the source. */
+  readonly localReferences: readonly string[];
+  /** A build backend (pyproject.toml), setup.py or setup.cfg makes the project installable (`pip install .`). */
   readonly installable: boolean;
+  readonly setupPy: boolean;
+  readonly setupCfg: boolean;
+  /** `poetry install` installs the project itself (Poetry's package-mode is not false). */
+  readonly poetryPackage: boolean;
   /** Normalised (PEP 503) names of every package the project declares or locks. */
   readonly declared: readonly string[];
+  /** What the choice of a manager must tell the user (two locks at once, ...). */
+  readonly warnings: readonly string[];
 }
 
 export interface ProjectFacts {

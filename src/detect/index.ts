@@ -26,14 +26,15 @@ export const detectProject = (root: string): ProjectFacts => {
   const sources = new Sources(files);
   const notebooks = detectNotebooks(files);
   const python = detectPython(files, pyproject);
-  const found = detectEntry(sources, pyproject);
+  const dependencies = detectDependencies(files, pyproject);
+  const found = detectEntry(sources, pyproject, dependencies.installable);
   const hasPython = sources.pyFiles.length > 0;
   const helpers = sources.pyFiles.filter((path) => !isTestPath(path) && path !== 'setup.py');
-  // Notebooks with code, a few helper modules and no application of their own: the notebooks are the project.
+  // Notebooks with code, a few helper modules and nothing of their own to run: the notebooks are the project.
   const notebookProject =
     notebooks.entry !== undefined &&
     (notebooks.withCode.length > 0 || !hasPython) &&
-    !found.isApp &&
+    found.entry === undefined &&
     helpers.length <= MAX_HELPERS;
   return {
     folderName: files.folderName,
@@ -52,8 +53,16 @@ export const detectProject = (root: string): ProjectFacts => {
     dotenv: files.has('.env'),
     // compose.yaml is the file the generator writes (and guards like any other); these others it would shadow.
     composeFiles: ['compose.yml', 'docker-compose.yml', 'docker-compose.yaml'].filter((file) => files.has(file)),
-    dependencies: detectDependencies(files, pyproject),
+    dependencies,
     ...(pyproject !== undefined ? { pyproject } : {}),
-    warnings: [...new Set([...files.warnings, ...python.warnings, ...notebooks.warnings, ...found.warnings])],
+    warnings: [
+      ...new Set([
+        ...files.warnings,
+        ...python.warnings,
+        ...notebooks.warnings,
+        ...found.warnings,
+        ...dependencies.warnings,
+      ]),
+    ],
   };
 };

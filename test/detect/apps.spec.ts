@@ -1,6 +1,6 @@
 /** Applications found in the code (src/detect/apps.ts) and the server command that serves each. */
 import assert from 'node:assert/strict';
-import { detect } from '../support/projects.js';
+import { detect } from '../support/project-dirs.js';
 
 const HATCH = '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n';
 

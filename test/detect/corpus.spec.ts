@@ -9,7 +9,7 @@ import { ANSWER_NAMES } from '../../src/answers.js';
 import { newestPython } from '../../src/catalogue.js';
 import { detectProject } from '../../src/detect/index.js';
 import { resolveAnswers } from '../../src/resolve.js';
-import { FIXTURES } from '../support/projects.js';
+import { FIXTURES } from '../support/project-dirs.js';
 
 interface Row {
   /** The public project whose shape the fixture follows. */

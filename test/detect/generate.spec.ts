@@ -8,7 +8,7 @@ import type { Instruction } from 'dockerfile-ast';
 import { parse } from 'yaml';
 import { byKeyword, execArgs, parseDockerfile, runText } from '../../tools/dockerfile.js';
 import { generate, type Generated } from '../support/generate.js';
-import { copyOf } from '../support/projects.js';
+import { copyOf } from '../support/project-dirs.js';
 
 const stored = (generated: Generated): Record<string, string> =>
   (JSON.parse(generated.read('.yo-rc.json')) as Record<string, Record<string, string>>)['generator-docker-best'] ?? {};
@@ -161,15 +161,14 @@ describe('detected projects through the generator: the CMD, EXPOSE and HEALTHCHE
   });
 
   it('offers the detected values in the prompts, marked as detected', async () => {
-    const generated = await generate({ cwd: copyOf('requirements-only') });
+    const generated = await generate({ cwd: copyOf('requirements-only'), answers: { details: true } });
     const byName = new Map(generated.prompts.map((prompt) => [prompt.name, prompt]));
-    assert.equal(byName.get('entry')?.default, 'gunicorn app:app');
-    assert.match(byName.get('entry')?.message ?? '', /\(detected\)$/);
-    assert.equal(byName.get('port')?.default, '8000');
+    assert.equal(byName.get('entry')?.shown, '(gunicorn app:app, detected)');
+    assert.equal(byName.get('port')?.shown, '(8000, detected)');
     assert.equal(byName.get('health')?.default, 'http');
-    assert.equal(byName.get('healthpath')?.default, '/healthz');
+    assert.equal(byName.get('healthpath')?.shown, '(/healthz, detected)');
     assert.equal(byName.get('stack')?.default, 'python-debian');
-    assert.doesNotMatch(byName.get('uid')?.message ?? '', /detected/);
+    assert.equal(byName.get('uid')?.shown, '(10001)', 'a built-in default is not marked detected');
   });
 
   it('installs pyproject.toml dependencies before the source, then the project itself', async () => {
@@ -177,16 +176,15 @@ describe('detected projects through the generator: the CMD, EXPOSE and HEALTHCHE
     const builder = parseDockerfile(generated.read('Dockerfile'))
       .stage('builder')
       .instructions.map((instruction) => `${instruction.getKeyword()} ${runText(instruction)}`);
-    const manifest = builder.indexOf('COPY pyproject.toml ./');
     const dependencies = builder.findIndex(
-      (line) => line.includes('tomllib') && line.includes('-r /tmp/requirements.txt'),
+      (line) =>
+        line.includes('--mount=type=bind,source=pyproject.toml') &&
+        line.includes('tomllib') &&
+        line.includes('pip --python /opt/venv/bin/python install -r /tmp/requirements.txt'),
     );
     const source = builder.indexOf('COPY . .');
-    const project = builder.indexOf('RUN pip --python /opt/venv/bin/python install --no-cache-dir .');
-    assert.ok(
-      manifest >= 0 && manifest < dependencies && dependencies < source && source < project,
-      builder.join('\n'),
-    );
+    const project = builder.findIndex((line) => line.endsWith('pip --python /opt/venv/bin/python install .'));
+    assert.ok(dependencies >= 0 && dependencies < source && source < project, builder.join('\n'));
   });
 
   it('keeps what the build backend needs in the context: README.md, LICENSE, src/', async () => {

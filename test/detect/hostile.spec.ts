@@ -12,7 +12,7 @@ import { ProjectFiles, LIMITS } from '../../src/detect/files.js';
 import { detectProject } from '../../src/detect/index.js';
 import { PARSE_LIMITS } from '../../src/detect/python.js';
 import { Sources } from '../../src/detect/sources.js';
-import { detect, notebook, projectDir } from '../support/projects.js';
+import { detect, notebook, projectDir } from '../support/project-dirs.js';
 
 const FLASK_APP = 'from flask import Flask\napp = Flask(__name__)\n';
 

@@ -1,6 +1,6 @@
 /** Notebooks (src/detect/notebooks.ts): the list, the entry, and notebook projects. */
 import assert from 'node:assert/strict';
-import { detect, notebook } from '../support/projects.js';
+import { detect, notebook } from '../support/project-dirs.js';
 
 describe('notebooks', () => {
   it('lists them sorted, checkpoints left out, and runs the first with code', () => {

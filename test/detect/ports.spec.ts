@@ -3,7 +3,7 @@
  * (src/detect/ports.ts). A client's port and prose never count; an over-long number is not cut.
  */
 import assert from 'node:assert/strict';
-import { detect } from '../support/projects.js';
+import { detect } from '../support/project-dirs.js';
 
 /** The port detection gives a project whose only script is `main.py` with `code` (plus a main guard). */
 const portOfScript = (code: string): number | undefined =>

@@ -1,7 +1,7 @@
 /** Procfile lines (src/detect/procfile.ts) and what detection makes of a project's Procfile. */
 import assert from 'node:assert/strict';
 import { readProcfile, readWeb, shown, type WebLine } from '../../src/detect/procfile.js';
-import { detect } from '../support/projects.js';
+import { detect } from '../support/project-dirs.js';
 
 const web = (line: string): WebLine => {
   const [process] = readProcfile(`web: ${line}\n`);

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { newestPython, pythonLines } from '../../src/catalogue.js';
 import { poetryToPep440 } from '../../src/detect/python-version.js';
-import { detect } from '../support/projects.js';
+import { detect } from '../support/project-dirs.js';
 
 const NEWEST = newestPython();
 const OLDEST = pythonLines()[pythonLines().length - 1] ?? NEWEST;

@@ -3,7 +3,7 @@
  * offered only when every part of the path is known and a plain local GET would reach it.
  */
 import assert from 'node:assert/strict';
-import { detect } from '../support/projects.js';
+import { detect } from '../support/project-dirs.js';
 
 const health = (files: Record<string, string>): string | undefined => detect(files).healthpath?.value;
 

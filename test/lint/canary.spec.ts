@@ -94,6 +94,18 @@ describe('lint suite canaries: each linter reports a planted defect', function (
     assert.ok(found.includes(`ER0012@${line + 1}`), found.join(' '));
   });
 
+  it("drops exactly dockerlinter's SC2215 on RUN's own --mount flags, and keeps a real SC2215", async () => {
+    // dockerlinter passes `--mount=...` to shellcheck as if it were the command: SC2215 on that RUN only.
+    const mounted = append('Dockerfile', 'RUN --mount=type=cache,target=/root/.cache/pip cd /tmp');
+    const found = hits(await dockerlinter(dir));
+    assert.ok(!found.includes(`SC2215@${mounted}`), found.join(' '));
+    // The command after the flags is checked by shellcheck on the RUN lines, which leaves RUN's flags out.
+    assert.deepEqual(hits(await shellcheckRuns(dir)), [`SC2164@${mounted}`]);
+    // A flag used as a command name in the script itself is still a finding.
+    const real = append('Dockerfile', 'RUN --version');
+    assert.ok(hits(await dockerlinter(dir)).includes(`SC2215@${real}`));
+  });
+
   it('shellcheck reports RUN lines on their own Dockerfile line, continuation lines included', async () => {
     const line = append('Dockerfile', 'RUN echo start \\', '  # a comment the builder drops', ' && cd /tmp');
     assert.deepEqual(hits(await shellcheckRuns(dir)), [`SC2164@${line + 2}`]);

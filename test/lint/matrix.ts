@@ -3,8 +3,8 @@
  * stack, Python line or OS release joins the matrix by itself.
  *
  * Design:
- * - a core in full: every stack x workload (service with a port and an http healthcheck, worker with a `cmd`
- *   healthcheck, batch job with none) x extra packages (none, --packages and --buildpackages) x volumes (one,
+ * - a core in full: every stack x workload (service with a port and an http healthcheck, a server command
+ *   line with a tcp check (not for notebooks), worker with a `cmd` healthcheck, batch job with none) x extra packages (none, --packages and --buildpackages) x volumes (one,
  *   several) x --env (none, some);
  * - the other factors (Python line, OS release, project layout, entry kind, image name, user ids) and a
  *   volume-less variant are laid over it greedily so that every pair of levels of any two factors that can
@@ -13,12 +13,15 @@
  */
 import { ALPINE, DEBIAN, pythonLines, releasesFor } from '../../src/catalogue.js';
 import { STACK_NAMES, STACKS, type Stack } from '../../src/stacks.js';
+import { DEPS_PROJECTS, depsFiles } from '../support/projects.js';
 
-export const WORKLOADS = ['service', 'worker', 'batch'] as const;
+/** service: a script with an http check; server: a command line under a server, tcp check; worker; batch. */
+export const WORKLOADS = ['service', 'server', 'worker', 'batch'] as const;
 export const PACKAGES = ['none', 'some'] as const;
 export const VOLUMES = ['one', 'several', 'none'] as const;
 export const ENV = ['none', 'some'] as const;
-export const PROJECTS = ['requirements', 'pyproject', 'both', 'bare'] as const;
+/** How the project declares its dependencies (test/support/projects.ts), or `both` requirements and pyproject. */
+export const PROJECTS = [...DEPS_PROJECTS, 'both'] as const;
 export const ENTRIES = ['top', 'nested'] as const;
 export const NAMES = ['plain', 'registry'] as const;
 export const IDS = ['default', 'custom'] as const;
@@ -73,6 +76,8 @@ const CORE: { readonly [F in Factor]?: readonly Combination[F][] } = {
 /** A combination the generator accepts: the release has an image for that stack and Python line. */
 export const isValid = (combination: Partial<Combination>): boolean => {
   const { stack, python, release } = combination;
+  // A notebook image runs its notebook, never a server command.
+  if (combination.workload === 'server' && stack !== undefined && STACKS[stack].notebook) return false;
   if (stack === undefined || release === undefined) return true;
   const family = STACKS[stack].family;
   const ofFamily = family === 'debian' ? Object.keys(DEBIAN) : Object.keys(ALPINE);
@@ -155,7 +160,9 @@ export const buildMatrix = (): Combination[] => {
     (rows, factor) => rows.flatMap((row) => (CORE[factor] ?? []).map((level) => ({ ...row, [factor]: level }))),
     [{}],
   );
-  const rows = seeds.map((seed) => complete(seed, covered, uses, candidates));
+  const rows = seeds
+    .filter((seed) => isValid(seed as Partial<Combination>))
+    .map((seed) => complete(seed, covered, uses, candidates));
   while ([...wanted].some((key) => !covered.has(key))) {
     const missing = [...wanted].find((key) => !covered.has(key)) ?? '';
     // Seed the new row with the first missing pair so that each added row closes at least it.
@@ -201,15 +208,21 @@ export const optionsFor = (c: Combination): Record<string, string | boolean> => 
     ? c.entry === 'top'
       ? 'report.ipynb'
       : 'notebooks/report.ipynb'
-    : c.entry === 'top'
-      ? 'app.py'
-      : '-m pkg.main';
+    : c.workload === 'server'
+      ? c.entry === 'top'
+        ? 'gunicorn app:app'
+        : 'uvicorn pkg.main:app'
+      : c.entry === 'top'
+        ? 'app.py'
+        : '-m pkg.main';
   const workload: Record<string, string> =
     c.workload === 'service'
       ? { port: '8000', health: 'http', healthpath: '/healthz?full=1' }
-      : c.workload === 'worker'
-        ? { port: 'none', health: 'cmd', healthcmd: 'python -m healthcheck --timeout=3' }
-        : { port: 'none', health: 'none' };
+      : c.workload === 'server'
+        ? { health: 'tcp' }
+        : c.workload === 'worker'
+          ? { port: 'none', health: 'cmd', healthcmd: 'python -m healthcheck --timeout=3' }
+          : { port: 'none', health: 'none' };
   return {
     defaults: true,
     stack: c.stack,
@@ -237,20 +250,6 @@ export const filesFor = (c: Combination): Record<string, string> => {
     files['pkg/__init__.py'] = '';
     files['pkg/main.py'] = 'print("hello")\n';
   }
-  if (c.project === 'requirements' || c.project === 'both') files['requirements.txt'] = 'requests==2.32.3\n';
-  if (c.project === 'pyproject' || c.project === 'both') {
-    files['pyproject.toml'] = [
-      '[project]',
-      'name = "lint-app"',
-      'version = "1.0.0"',
-      'dependencies = ["requests>=2.32"]',
-      '',
-      '[build-system]',
-      'requires = ["setuptools>=75"]',
-      'build-backend = "setuptools.build_meta"',
-      '',
-    ].join('\n');
-    files['README.md'] = '# lint-app\n';
-  }
-  return files;
+  if (c.project === 'both') return { ...files, ...depsFiles('requirements'), ...depsFiles('pyproject') };
+  return { ...files, ...depsFiles(c.project) };
 };

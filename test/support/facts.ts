@@ -15,8 +15,14 @@ export const makeFacts = (over: Partial<ProjectFacts> = {}): ProjectFacts => ({
     detected: { value: 'none', why: 'no dependency manifest found' },
     requirements: [],
     locks: {},
+    lockErrors: {},
+    localReferences: [],
     installable: false,
+    setupPy: false,
+    setupCfg: false,
+    poetryPackage: false,
     declared: [],
+    warnings: [],
   },
   warnings: [],
   ...over,
@@ -24,9 +30,7 @@ export const makeFacts = (over: Partial<ProjectFacts> = {}): ProjectFacts => ({
 
 /** The dependency facts of a project with a plain requirements.txt. */
 export const REQUIREMENTS_TXT: ProjectFacts['dependencies'] = {
+  ...makeFacts().dependencies,
   detected: { value: 'requirements.txt', why: 'requirements.txt lists the dependencies' },
   requirements: [{ file: 'requirements.txt', closure: ['requirements.txt'], hashes: false }],
-  locks: {},
-  installable: false,
-  declared: [],
 };

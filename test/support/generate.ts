@@ -48,7 +48,23 @@ export interface AskedPrompt {
   readonly name: string;
   readonly message: string;
   readonly default: unknown;
+  /** The default as the prompt shows it, with where it came from: `(8000, detected)`. */
+  readonly shown?: string;
 }
+
+interface AskedQuestion {
+  name?: string;
+  message?: unknown;
+  default?: unknown;
+  theme?: { style?: { defaultAnswer?: (text: string) => string } };
+}
+
+/** The default as a prompt shows it: the question's own style, else inquirer's `(default)`. */
+const shownDefault = (question: AskedQuestion): string | undefined => {
+  if (typeof question.default !== 'string') return undefined;
+  const text = question.default;
+  return question.theme?.style?.defaultAnswer?.(text) ?? `(${text})`;
+};
 
 export interface Generated {
   readonly dir: string;
@@ -94,11 +110,14 @@ export const generate = async (input: GenerateInput = {}): Promise<Generated> =>
     .withArguments(args)
     .withAnswers(input.answers ?? {})
     .withAdapterOptions({
-      callback: (
-        answer: unknown,
-        { question }: { question: { name?: string; message?: unknown; default?: unknown } },
-      ) => {
-        prompts.push({ name: question.name ?? '', message: String(question.message), default: question.default });
+      callback: (answer: unknown, { question }: { question: AskedQuestion }) => {
+        const shown = shownDefault(question);
+        prompts.push({
+          name: question.name ?? '',
+          message: String(question.message),
+          default: question.default,
+          ...(shown !== undefined ? { shown } : {}),
+        });
         input.onPrompt?.(question.name ?? '');
         return answer;
       },

@@ -20,7 +20,7 @@ import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import * as dclintModule from 'dclint';
-import { DockerfileParser, type Instruction } from 'dockerfile-ast';
+import { DockerfileParser, type Instruction, type Run } from 'dockerfile-ast';
 import { validate as validateDockerfile, ValidationCode, ValidationSeverity } from 'dockerfile-utils';
 import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 
@@ -216,17 +216,50 @@ export const dockerlinter = async (dir: string, file = 'Dockerfile'): Promise<Fi
       return [toolError(tool, file, out)];
     }
     if (!Array.isArray(parsed)) return [toolError(tool, file, out)];
-    return parsed.map((item: unknown): Finding => {
-      if (!isRecord(item)) return toolError(tool, file, JSON.stringify(item));
-      return {
-        tool,
-        file,
-        line: typeof item.lineNumber === 'number' ? item.lineNumber : 0,
-        rule: String(item.code),
-        message: `${String(item.level)}: ${String(item.message)}`,
-      };
+    const flagged = runFlagLines(content);
+    return parsed.flatMap((item: unknown): Finding[] => {
+      if (isRecord(item) && isRunFlagMisreading(item, flagged)) return [];
+      return [dockerlinterFinding(item, file)];
     });
   });
+};
+
+/** RUN's own flags (BuildKit's `--mount`, `--network`, `--security`), not the shell command's. */
+const RUN_FLAGS = new Set(['mount', 'network', 'security']);
+
+/** 1-based lines of the RUN instructions that carry RUN's own flags. */
+export const runFlagLines = (content: string): ReadonlySet<number> =>
+  new Set(
+    DockerfileParser.parse(content)
+      .getInstructions()
+      .filter(
+        (instruction) =>
+          instruction.getKeyword() === 'RUN' &&
+          (instruction as Run).getFlags().some((flag) => RUN_FLAGS.has(flag.getName())),
+      )
+      .map((instruction) => instruction.getRange().start.line + 1),
+  );
+
+/**
+ * dockerlinter 1.2.2 hands the whole RUN line, its own `--mount=...` flags included, to shellcheck, which then
+ * reads the first flag as the command name and answers SC2215 ("This flag is used as a command name"). That is
+ * a bug of the port, not of the Dockerfile: exactly that finding, on a RUN that has such flags, is dropped.
+ * The shell command itself is still checked, by dockerlinter's other rules and by shellcheckRuns, which
+ * leaves the flags out.
+ */
+export const isRunFlagMisreading = (item: Record<string, unknown>, flagged: ReadonlySet<number>): boolean =>
+  item.code === 'SC2215' && typeof item.lineNumber === 'number' && flagged.has(item.lineNumber);
+
+const dockerlinterFinding = (item: unknown, file: string): Finding => {
+  const tool = 'dockerlinter';
+  if (!isRecord(item)) return toolError(tool, file, JSON.stringify(item));
+  return {
+    tool,
+    file,
+    line: typeof item.lineNumber === 'number' ? item.lineNumber : 0,
+    rule: String(item.code),
+    message: `${String(item.level)}: ${String(item.message)}`,
+  };
 };
 
 // ---------------------------------------------------------------------------------------------------------

@@ -5,27 +5,39 @@
 #   tools/engine/standins.sh python RELEASE IMAGE...     Debian RELEASE + Debian's python3, pip and venv
 #   tools/engine/standins.sh converter RELEASE IMAGE...  Debian RELEASE + jupyter nbconvert, user jovyan (1000)
 #   tools/engine/standins.sh root RELEASE                only the Debian root (docker-best-standin/debian:RELEASE)
+#   tools/engine/standins.sh --check KIND RELEASE IMAGE...  exit 0 when up to date, 3 when it would build
 #
 # Every IMAGE (e.g. python:3.15.0-slim-trixie, quay.io/jupyter/base-notebook:2026-10-05) is tagged on one image.
-# The test harness (test/support/engine.ts) reads the names from the version catalogue and calls this script.
+# The engine harness (tools/engine/engine.ts) reads the names from the version catalogue and calls this script.
 #
 # The Debian root: debootstrap --variant=minbase, given the settings of the official slim images (apt cleans
 # its caches after every install, dpkg leaves out docs, man pages and locales; lists, caches and logs
 # removed), then `docker import`. The stand-ins are built on it with BuildKit.
 #
-# Cache: each image carries the label docker-best.recipe=<sha256 of its recipe>: the code of the functions
-# that make it, the release and the package list; for the stand-ins also the Dockerfile and the root's recipe.
-# An image whose label matches is not rebuilt; change the recipe and it is. The root tarball is kept in
-# $DOCKER_BEST_CACHE/roots (default /var/cache/docker-best), so `docker image prune -a` costs no debootstrap.
+# Wheelhouse: with DOCKER_BEST_WHEELHOUSE=DIR (a folder of wheels with a SHA256SUMS list, made by
+# tools/engine/wheelhouse.ts), the stand-in gets those wheels in /opt/docker-best-wheels and an /etc/pip.conf
+# with no-index and find-links there: no package index is reachable from a build, so pip installs from them.
 #
-# Environment: DOCKER_BEST_CACHE, DOCKER_BEST_DEBIAN_MIRROR (default http://deb.debian.org/debian).
+# Cache: each image carries the label docker-best.recipe=<sha256 of its recipe>: the code of the functions
+# that make it, the release and the package list; for the stand-ins also the Dockerfile, the root's recipe
+# and the wheelhouse's SHA256SUMS. An image whose label matches is not rebuilt; change the recipe and it is.
+# The root tarball is kept in $DOCKER_BEST_CACHE/roots (default /var/cache/docker-best), so
+# `docker image prune -a` costs no debootstrap.
+#
+# Lock: $DOCKER_BEST_CACHE/standins.lock, taken exclusively only to build (then the images are looked at again:
+# another run may have built them meanwhile). A run that uses the images holds it shared while it runs
+# (tools/engine/engine.ts), so that no image is rebuilt under a build that starts FROM it.
+#
+# Environment: DOCKER_BEST_CACHE; DOCKER_BEST_DEBIAN_MIRROR, the Debian mirror for debootstrap (the harness
+# passes the one the host's apt sources name; needed only when a root must be made); DOCKER_BEST_WHEELHOUSE.
 # Needs root (debootstrap) only when a root must be made.
 set -euo pipefail
 
 export PATH="/usr/bin:/usr/sbin:/bin:/sbin:${PATH}"
 export DOCKER_BUILDKIT=1
 cache="${DOCKER_BEST_CACHE:-/var/cache/docker-best}"
-mirror="${DOCKER_BEST_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
+mirror="${DOCKER_BEST_DEBIAN_MIRROR:-}"
+wheelhouse="${DOCKER_BEST_WHEELHOUSE:-}"
 label=docker-best.recipe
 
 fail() {
@@ -34,7 +46,7 @@ fail() {
 }
 
 usage() {
-  sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 sha256() {
@@ -121,11 +133,36 @@ root_image() {
   echo "docker-best-standin/debian:$1"
 }
 
+check_only=0
+locked=0
+
+# Take the lock to build (once), waiting for other builders and for runs that use the images.
+lock_for_building() {
+  [ "${locked}" = 0 ] || return 0
+  exec 9>"${cache}/standins.lock"
+  if ! flock -n 9; then
+    echo "standins: waiting for ${cache}/standins.lock (another build, or a run that uses the stand-ins)" >&2
+    flock 9
+  fi
+  locked=1
+}
+
+# True when the images named after recipe $1 carry it; else, in --check mode, exit 3; else take the lock and
+# look again (false when they must still be built).
+built_already() {
+  if up_to_date "$@"; then
+    return 0
+  fi
+  [ "${check_only}" = 0 ] || exit 3
+  lock_for_building
+  up_to_date "$@"
+}
+
 ensure_root() {
   local release="$1" recipe image tarball work
   recipe="$(root_recipe "${release}")"
   image="$(root_image "${release}")"
-  if up_to_date "${recipe}" "${image}"; then
+  if built_already "${recipe}" "${image}"; then
     echo "standins: ${image} is up to date (recipe ${recipe:0:12})" >&2
     return 0
   fi
@@ -135,6 +172,8 @@ ensure_root() {
     command -v debootstrap >/dev/null 2>&1 ||
       fail "debootstrap is needed to make the Debian ${release} root: apt-get install debootstrap (tools/engine/ensure-engine.sh does, as root)"
     [ "$(id -u)" = 0 ] || fail "debootstrap needs root to make the Debian ${release} root (running as uid $(id -u))"
+    [ -n "${mirror}" ] ||
+      fail "no Debian mirror to debootstrap ${release} from: set DOCKER_BEST_DEBIAN_MIRROR (the engine harness passes the one the host's apt sources name)"
     work="${cache}/roots/${release}-${recipe:0:16}.work"
     rm -rf "${work}"
     echo "standins: debootstrap ${release} from ${mirror} into ${work}" >&2
@@ -187,14 +226,15 @@ converter_dockerfile() {
   local release="$1"
   cat <<DOCKERFILE
 # Stand-in for the Jupyter Docker Stacks base-notebook image: Debian's jupyter nbconvert (and IPython, which
-# nbconvert uses to turn magics into get_ipython calls), user jovyan (uid 1000, group users) with a writable
-# home, as the real image runs.
+# nbconvert uses to turn magics into get_ipython calls), pip as the real image has it, user jovyan (uid 1000,
+# group users) with a writable home, as the real image runs.
 FROM $(root_image "${release}")
 ENV LANG=C.UTF-8
 SHELL ["/bin/bash", "-o", "pipefail", "-c"]
 RUN apt-get update \\
- && apt-get install -y --no-install-recommends jupyter-core jupyter-nbconvert python3-ipython \\
+ && apt-get install -y --no-install-recommends jupyter-core jupyter-nbconvert python3-ipython python3-pip \\
  && rm -rf /var/lib/apt/lists/* \\
+ && rm -f /usr/lib/python3*/EXTERNALLY-MANAGED \\
  && useradd --no-log-init --create-home --uid 1000 --gid 100 --shell /bin/bash jovyan \\
  && jupyter nbconvert --version
 ENV NB_USER=jovyan \\
@@ -208,6 +248,29 @@ CMD ["jupyter", "nbconvert", "--help"]
 DOCKERFILE
 }
 
+# The wheelhouse's part of a stand-in's Dockerfile (nothing without DOCKER_BEST_WHEELHOUSE): the wheels, a pip
+# configuration that installs from them alone, and the check that the stand-in's Python is the wheels' target.
+wheelhouse_dockerfile() {
+  [ -n "${wheelhouse}" ] || return 0
+  local target
+  target="$(sed -n 's/^# python-version: //p' "${wheelhouse}/requirements.in")"
+  cat <<DOCKERFILE
+# The wheelhouse (tools/engine/wheelhouse.ts): no package index is reachable from a build here.
+USER root
+COPY wheels/ /opt/docker-best-wheels/
+RUN printf '[global]\\nno-index = true\\nfind-links = /opt/docker-best-wheels\\n' >/etc/pip.conf \\
+ && python3 -c 'import sys; v = "%d.%d" % sys.version_info[:2]; assert v == "${target}", f"Python {v}, wheels for ${target}"'
+DOCKERFILE
+}
+
+# The user a stand-in of kind $1 runs as, restored after the wheelhouse's lines (which run as root).
+final_user() {
+  case "$1" in
+    converter) echo 'USER 1000' ;;
+    *) echo 'USER root' ;;
+  esac
+}
+
 # Build stand-in $1 (python|converter) for Debian $2, tagged with every further argument.
 ensure_standin() {
   local kind="$1" release="$2" dockerfile recipe context log status
@@ -215,18 +278,30 @@ ensure_standin() {
   [ "$#" -gt 0 ] || fail "${kind}: name at least one image to tag"
   ensure_root "${release}"
   dockerfile="$("${kind}_dockerfile" "${release}")"
+  if [ -n "${wheelhouse}" ]; then
+    [ -s "${wheelhouse}/SHA256SUMS" ] || fail "DOCKER_BEST_WHEELHOUSE=${wheelhouse} has no SHA256SUMS"
+    dockerfile="$(printf '%s\n%s\n%s' "${dockerfile}" "$(wheelhouse_dockerfile)" "$(final_user "${kind}")")"
+  fi
   recipe="$(
     {
       echo "${dockerfile}"
       echo "root=$(root_recipe "${release}")"
+      if [ -n "${wheelhouse}" ]; then
+        echo "wheels=$(sha256 <"${wheelhouse}/SHA256SUMS")"
+      fi
     } | sha256
   )"
-  if up_to_date "${recipe}" "$@"; then
+  if built_already "${recipe}" "$@"; then
     echo "standins: $* up to date (recipe ${recipe:0:12})" >&2
     return 0
   fi
-  context="$(mktemp -d)"
+  # In the cache folder, so that the wheels are hard links rather than copies.
+  context="$(mktemp -d "${cache}/context.XXXXXX")"
   printf '%s\nLABEL %s=%s\n' "${dockerfile}" "${label}" "${recipe}" >"${context}/Dockerfile"
+  if [ -n "${wheelhouse}" ]; then
+    mkdir "${context}/wheels"
+    cp -l "${wheelhouse}"/*.whl "${context}/wheels/" 2>/dev/null || cp "${wheelhouse}"/*.whl "${context}/wheels/"
+  fi
   local tags=() image
   for image in "$@"; do
     tags+=(--tag "${image}")
@@ -244,15 +319,16 @@ ensure_standin() {
   rm -rf "${context}"
 }
 
+if [ "${1:-}" = --check ]; then
+  check_only=1
+  shift
+fi
 [ "$#" -ge 2 ] || {
   usage >&2
   exit 2
 }
 command -v docker >/dev/null 2>&1 || fail "no docker client on PATH (tools/engine/ensure-engine.sh installs one)"
 mkdir -p "${cache}"
-# One builder at a time: two test runs must not debootstrap into the same folder.
-exec 9>"${cache}/standins.lock"
-flock 9
 
 kind="$1"
 release="$2"

@@ -1,0 +1,226 @@
+/**
+ * How the dependencies install, for each way a project declares and locks them: the lock or manifests are
+ * bind-mounted and installed before the source, locked where there is a lock, through cache mounts, by a
+ * pinned tool that stays in the builder; the project itself after the source.
+ */
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import type { Instruction } from 'dockerfile-ast';
+import { SERVER_PINS, TOOLS } from '../../src/catalogue.js';
+import { dockerfileContext } from '../../src/context/dockerfile.js';
+import { commandOf, flagsOf, parseDockerfile, runText, type ParsedDockerfile } from '../../tools/dockerfile.js';
+import { generate } from '../../test/support/generate.js';
+import { makeFacts } from '../../test/support/facts.js';
+import { settle } from '../../test/support/render.js';
+import { depsFiles, type DepsProject } from '../../test/support/projects.js';
+
+const APP = { 'app.py': 'from flask import Flask\n\napp = Flask(__name__)\n' };
+
+const generated = async (
+  kind: DepsProject,
+  options: Record<string, string> = {},
+): Promise<{ dockerfile: ParsedDockerfile; stored: Record<string, unknown> }> => {
+  const run = await generate({
+    generator: 'app',
+    options: { defaults: true, entry: 'gunicorn app:app', ...options },
+    files: { ...APP, ...depsFiles(kind) },
+  });
+  const stored = (JSON.parse(run.read('.yo-rc.json')) as Record<string, Record<string, unknown>>)[
+    'generator-docker-best'
+  ];
+  return { dockerfile: parseDockerfile(run.read('Dockerfile')), stored: stored ?? {} };
+};
+
+/** The builder's instructions, in order, as `KEYWORD flags command`. */
+const builderLines = (dockerfile: ParsedDockerfile): Instruction[] => [...dockerfile.stage('builder').instructions];
+
+const indexOf = (instructions: readonly Instruction[], keyword: string, text: string): number =>
+  instructions.findIndex((instruction) => instruction.getKeyword() === keyword && runText(instruction).includes(text));
+
+const runWith = (dockerfile: ParsedDockerfile, text: string): Instruction => {
+  const found = builderLines(dockerfile).find(
+    (instruction) => instruction.getKeyword() === 'RUN' && commandOf(instruction).includes(text),
+  );
+  assert.ok(found, `a builder RUN with "${text}":\n${builderLines(dockerfile).map(runText).join('\n')}`);
+  return found;
+};
+
+/** The dependency install runs before `COPY . .`, the project's own install after it. */
+const assertOrder = (dockerfile: ParsedDockerfile, dependencies: string, project?: string): void => {
+  const lines = builderLines(dockerfile);
+  const deps = indexOf(lines, 'RUN', dependencies);
+  const source = indexOf(lines, 'COPY', '. .');
+  assert.ok(deps >= 0 && deps < source, `${dependencies} before COPY . .:\n${lines.map(runText).join('\n')}`);
+  if (project !== undefined) {
+    const after = indexOf(lines, 'RUN', project);
+    assert.ok(after > source, `${project} after COPY . .:\n${lines.map(runText).join('\n')}`);
+  }
+};
+
+const bound = (instruction: Instruction, file: string): boolean =>
+  flagsOf(instruction).includes(`mount=type=bind,source=${file},target=/app/${file}`);
+
+/** Nothing of a dependency tool reaches the final image: it copies only tini, the venv and the app. */
+const assertToolStaysInBuilder = (dockerfile: ParsedDockerfile): void => {
+  const sources = dockerfile.final.instructions
+    .filter((instruction) => instruction.getKeyword() === 'COPY')
+    .map((instruction) => flagsOf(instruction).join(' '));
+  assert.deepEqual(sources, ['from=tini', 'from=builder', 'from=builder']);
+};
+
+describe('docker-best:dockerfile: installing the dependencies', () => {
+  it('uv: the pinned official image, uv sync --locked without the project, dev group and cache in layers', async () => {
+    const { dockerfile, stored } = await generated('uv');
+    assert.equal(stored.deps, 'uv');
+    assert.equal(dockerfile.args.get('UV_VERSION'), TOOLS.uv.version);
+    assert.equal(dockerfile.stage('uv').image, `${TOOLS.uv.image}:${TOOLS.uv.version}`);
+    const copy = builderLines(dockerfile).find((instruction) => runText(instruction) === '--from=uv /uv /uvx /bin/');
+    assert.ok(copy, 'uv comes from its image');
+    const sync = runWith(dockerfile, 'uv sync --locked --no-install-project --no-dev');
+    assert.ok(bound(sync, 'uv.lock') && bound(sync, 'pyproject.toml'), flagsOf(sync).join(' '));
+    assert.ok(flagsOf(sync).includes('mount=type=cache,target=/root/.cache/uv'));
+    assertOrder(
+      dockerfile,
+      'uv sync --locked --no-install-project --no-dev',
+      'uv sync --locked --no-dev --no-editable',
+    );
+    const env = builderLines(dockerfile)
+      .filter((instruction) => instruction.getKeyword() === 'ENV')
+      .map(runText)
+      .join(' ');
+    assert.match(env, /UV_PROJECT_ENVIRONMENT=\/opt\/venv/);
+    assert.match(env, /UV_COMPILE_BYTECODE=1/);
+    assertToolStaysInBuilder(dockerfile);
+  });
+
+  it('Poetry: pinned, installs the main group of poetry.lock into the venv before the source, the project after', async () => {
+    const { dockerfile, stored } = await generated('poetry');
+    assert.equal(stored.deps, 'poetry');
+    runWith(dockerfile, `/opt/poetry/bin/pip install poetry==${TOOLS.poetry.version}`);
+    const install = runWith(dockerfile, 'poetry install --only main --no-root');
+    assert.ok(bound(install, 'poetry.lock') && bound(install, 'pyproject.toml'));
+    assert.match(commandOf(install), /^VIRTUAL_ENV=\/opt\/venv \/opt\/poetry\/bin\/poetry install /);
+    assertOrder(dockerfile, 'poetry install --only main --no-root', 'install --no-deps .');
+    assertToolStaysInBuilder(dockerfile);
+  });
+
+  it("pdm: pinned, the lock's default group exported with hashes and installed by pip with --require-hashes", async () => {
+    const { dockerfile, stored } = await generated('pdm');
+    assert.equal(stored.deps, 'pdm');
+    runWith(dockerfile, `/opt/pdm/bin/pip install pdm==${TOOLS.pdm.version}`);
+    const install = runWith(dockerfile, 'pdm export --prod');
+    assert.ok(bound(install, 'pdm.lock'));
+    assert.match(
+      commandOf(install),
+      /pip --python \/opt\/venv\/bin\/python install --no-deps --require-hashes -r \/tmp\/requirements\.txt$/,
+    );
+    assertOrder(dockerfile, 'pdm export --prod', 'install --no-deps .');
+    assertToolStaysInBuilder(dockerfile);
+  });
+
+  it("pipenv: pinned, Pipfile.lock's default packages exported with hashes and installed with --require-hashes", async () => {
+    const { dockerfile, stored } = await generated('pipenv');
+    assert.equal(stored.deps, 'pipenv');
+    runWith(dockerfile, `/opt/pipenv/bin/pip install pipenv==${TOOLS.pipenv.version}`);
+    const install = runWith(dockerfile, 'pipenv requirements --hash');
+    assert.ok(bound(install, 'Pipfile.lock') && bound(install, 'Pipfile'));
+    assertOrder(dockerfile, 'pipenv requirements --hash');
+    assertToolStaysInBuilder(dockerfile);
+  });
+
+  it('requirements/ with -r, -c and --hash: the production file, every file it includes bound, hashes required', async () => {
+    const { dockerfile, stored } = await generated('includes');
+    assert.equal(stored.deps, 'requirements/production.txt', 'the production file, not dev.txt');
+    const install = runWith(dockerfile, '-r requirements/production.txt');
+    for (const file of ['requirements/production.txt', 'requirements/base.txt', 'requirements/constraints.txt']) {
+      assert.ok(bound(install, file), `${file} is there for pip: ${flagsOf(install).join(' ')}`);
+    }
+    assert.ok(!bound(install, 'requirements/dev.txt'));
+    assert.match(commandOf(install), /install --require-hashes -r requirements\/production\.txt$/);
+    assertOrder(dockerfile, '-r requirements/production.txt');
+  });
+
+  it('pyproject.toml: the declared dependencies before the source, then the project', async () => {
+    const { dockerfile, stored } = await generated('pyproject');
+    assert.equal(stored.deps, 'pip');
+    const install = runWith(dockerfile, 'tomllib');
+    assert.ok(bound(install, 'pyproject.toml'));
+    assertOrder(dockerfile, 'tomllib', 'install .');
+  });
+
+  it('setup.cfg: install_requires before the source, then the project', async () => {
+    const { dockerfile, stored } = await generated('setup-cfg');
+    assert.equal(stored.deps, 'pip');
+    const install = runWith(dockerfile, 'configparser');
+    assert.ok(bound(install, 'setup.cfg'));
+    assertOrder(dockerfile, 'configparser', 'install .');
+  });
+
+  it('setup.py alone: the project and its dependencies install after the source (setup.py must run to tell them)', async () => {
+    const { dockerfile, stored } = await generated('setup-py');
+    assert.equal(stored.deps, 'pip');
+    const lines = builderLines(dockerfile);
+    assert.ok(indexOf(lines, 'RUN', 'install .') > indexOf(lines, 'COPY', '. .'));
+  });
+
+  it('--deps picks another way than the detected one', async () => {
+    const { dockerfile, stored } = await generated('uv', { deps: 'none' });
+    assert.equal(stored.deps, 'none');
+    assert.ok(!builderLines(dockerfile).some((instruction) => commandOf(instruction).includes('uv sync')));
+  });
+
+  it('installs the server the app runs under, pinned, when the project does not declare it', async () => {
+    const { dockerfile } = await generated('requirements');
+    const server = runWith(dockerfile, `install gunicorn==${SERVER_PINS.gunicorn ?? ''}`);
+    assert.ok(flagsOf(server).includes('mount=type=cache,target=/root/.cache/pip'));
+    assertOrder(dockerfile, `gunicorn==${SERVER_PINS.gunicorn ?? ''}`);
+    const declared = await generate({
+      options: { defaults: true, entry: 'gunicorn app:app' },
+      files: { ...APP, 'requirements.txt': 'flask==3.1.3\ngunicorn==23.0.0\n' },
+    });
+    assert.doesNotMatch(declared.read('Dockerfile'), /gunicorn==/, 'a declared server is not installed again');
+  });
+});
+
+describe('docker-best: lock files the generator cannot use', () => {
+  it('two locks at once: the first of uv, Poetry, pdm, pipenv is used, and the run says which and how to pick another', async () => {
+    const files = { ...APP, ...depsFiles('poetry'), 'uv.lock': depsFiles('uv')['uv.lock'] ?? '' };
+    const run = await generate({ options: { defaults: true, entry: 'gunicorn app:app' }, files });
+    const stored = (JSON.parse(run.read('.yo-rc.json')) as Record<string, Record<string, unknown>>)[
+      'generator-docker-best'
+    ];
+    assert.equal(stored?.deps, 'uv');
+  });
+
+  it('a malformed lock: one line naming the lock and what to pass, nothing written', async () => {
+    let dir = '';
+    const files = { ...APP, ...depsFiles('poetry'), 'poetry.lock': '[[package]\nname = "flask"\n' };
+    const error = await generate({
+      options: { defaults: true, entry: 'gunicorn app:app' },
+      files,
+      onDir: (folder) => {
+        dir = folder;
+      },
+    }).then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
+    assert.ok(error instanceof Error && (error as { isUserError?: boolean }).isUserError === true, String(error));
+    assert.match(
+      error.message,
+      /^--deps is needed: poetry\.lock is not valid TOML .*: fix it \(poetry lock\), or pass one of pip, none$/,
+    );
+    assert.doesNotMatch(error.message, /\n/);
+    assert.deepEqual(readdirSync(dir).sort(), Object.keys(files).sort());
+  });
+});
+
+describe('docker-best:dockerfile: Django', () => {
+  it('collects the static files at build time when the settings set STATIC_ROOT', async () => {
+    const answers = await settle({ entry: 'gunicorn shop.wsgi', deps: 'none' });
+    const facts = makeFacts({ django: { dir: '', settings: 'shop.settings', staticRoot: true } });
+    const context = dockerfileContext(answers, facts);
+    assert.match(context.builder.collectstatic ?? '', /\/opt\/venv\/bin\/python manage\.py collectstatic --noinput$/);
+    assert.equal(dockerfileContext(answers, makeFacts()).builder.collectstatic, null);
+  });
+});

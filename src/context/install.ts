@@ -1,0 +1,281 @@
+/**
+ * How the builder stage fills /opt/venv: for each `--deps` answer, the recipe its tool documents for
+ * containers (sources in src/catalogue.ts, TOOLS), laid out as Dockerfile steps.
+ *
+ * Always: the dependencies install before the source is copied (the lock or manifests are bind-mounted, so
+ * the layer is reused until they change), downloads go through a BuildKit cache mount (nothing of the cache
+ * lands in a layer), a private index's credentials come from a BuildKit secret (`netrc`, never in a layer or
+ * the history), the tool itself stays in the builder, and the project installs after the source.
+ */
+import { SERVER_PINS, TOOLS } from '../catalogue.js';
+import type { ProjectFacts } from '../detect/index.js';
+import type { Deps, Entry } from '../model.js';
+import { serverOf } from '../servers.js';
+
+export const VENV = '/opt/venv';
+export const APP_DIR = '/app';
+
+/** One Dockerfile instruction of the install: `RUN --mount=... command`, `COPY --from=...`, `ENV ...`. */
+export interface Step {
+  readonly keyword: 'RUN' | 'COPY' | 'ENV';
+  /** Flags, one per line in the output (`--mount=type=cache,target=/root/.cache/pip`). */
+  readonly flags: readonly string[];
+  readonly text: string;
+  /** A comment line above it. */
+  readonly comment?: string;
+}
+
+export interface InstallPlan {
+  /** Global ARGs the plan pins (a tool image's version). */
+  readonly args: readonly { readonly name: string; readonly value: string }[];
+  /** Stages the plan copies from (`FROM ghcr.io/astral-sh/uv:${UV_VERSION} AS uv`). */
+  readonly stages: readonly { readonly name: string; readonly image: string }[];
+  /** Whether the builder makes /opt/venv itself (`python -m venv --without-pip`); uv makes its own. */
+  readonly createsVenv: boolean;
+  /** Before the source: the tool, the dependencies, an undeclared server. */
+  readonly dependencies: readonly Step[];
+  /** After the source: the project itself. */
+  readonly project: readonly Step[];
+  /** What README.Docker.md says about it. */
+  readonly summary: string;
+  /** The server installed because the project does not declare it, with its pin (`gunicorn==26.2.0`). */
+  readonly addedServer?: string;
+  /** Things the user should know (an uncached install, a requirements file that installs the project). */
+  readonly notes: readonly string[];
+}
+
+const PIP_CACHE = '--mount=type=cache,target=/root/.cache/pip';
+/** A private index's credentials, if build.sh passes them (`--netrc FILE`); absent otherwise. */
+const NETRC = '--mount=type=secret,id=netrc,target=/root/.netrc';
+const PIP = `pip --python ${VENV}/bin/python install`;
+
+/** Bind-mount a file of the build context at its place in the app folder (read-only, never in a layer). */
+const bind = (file: string): string => `--mount=type=bind,source=${file},target=${APP_DIR}/${file}`;
+
+const run = (flags: readonly string[], text: string, comment?: string): Step => ({
+  keyword: 'RUN',
+  flags,
+  text,
+  ...(comment !== undefined ? { comment } : {}),
+});
+
+/** A tool in a virtualenv of its own in the builder: `python -m venv /opt/poetry && ... pip install poetry==X`. */
+const toolInstall = (tool: 'poetry' | 'pdm' | 'pipenv'): Step =>
+  run(
+    [PIP_CACHE],
+    `python -m venv /opt/${tool} && /opt/${tool}/bin/pip install ${tool}==${TOOLS[tool].version}`,
+    `${tool} ${TOOLS[tool].version}, in a virtualenv of its own: it builds the app's virtualenv and stays in this stage`,
+  );
+
+/** `pip install .` once the source is there: the project itself, its locked dependencies already in place. */
+const projectInstall = (deps: 'with' | 'without'): Step =>
+  run([PIP_CACHE, NETRC], deps === 'with' ? `${PIP} .` : `${PIP} --no-deps .`);
+
+/** Read the declared dependencies of pyproject.toml (PEP 621) at build time, so they install before the source. */
+const PYPROJECT_DEPENDENCIES =
+  `python -c "import tomllib; project = tomllib.load(open('pyproject.toml', 'rb')).get('project', {}); ` +
+  `open('/tmp/requirements.txt', 'w').write(chr(10).join(project.get('dependencies', [])))"`;
+
+/** The same for setup.cfg's `[options] install_requires`. */
+const SETUP_CFG_DEPENDENCIES =
+  `python -c "import configparser; config = configparser.ConfigParser(); config.read('setup.cfg'); ` +
+  `open('/tmp/requirements.txt', 'w').write(config.get('options', 'install_requires', fallback='').strip())"`;
+
+export type InstallFacts = Pick<ProjectFacts, 'dependencies' | 'pyproject'>;
+
+/** The server an entry runs under that the project does not declare and the catalogue pins: installed for it. */
+export const addedServer = (entry: Entry, facts: InstallFacts): string | undefined => {
+  if (entry.kind !== 'command') return undefined;
+  const server = serverOf(entry.argv);
+  if (server === undefined) return undefined;
+  const pin = SERVER_PINS[server.package];
+  if (pin === undefined || facts.dependencies.declared.includes(server.package)) return undefined;
+  return `${server.package}==${pin}`;
+};
+
+const lockedPlan = (
+  manager: 'uv' | 'poetry' | 'pdm' | 'pipenv',
+  facts: InstallFacts,
+): Omit<InstallPlan, 'notes' | 'addedServer'> & { notes?: string[] } => {
+  const installsProject = facts.dependencies.installable;
+  switch (manager) {
+    case 'uv':
+      return {
+        args: [{ name: 'UV_VERSION', value: TOOLS.uv.version }],
+        stages: [{ name: 'uv', image: `${TOOLS.uv.image}:\${UV_VERSION}` }],
+        createsVenv: false,
+        dependencies: [
+          {
+            keyword: 'COPY',
+            flags: ['--from=uv'],
+            text: '/uv /uvx /bin/',
+            comment: `uv ${TOOLS.uv.version}, from its official image; it stays in this stage`,
+          },
+          {
+            keyword: 'ENV',
+            flags: [],
+            text: `UV_PROJECT_ENVIRONMENT=${VENV} \\\n    UV_PYTHON_DOWNLOADS=never \\\n    UV_COMPILE_BYTECODE=1 \\\n    UV_LINK_MODE=copy`,
+          },
+          run(
+            ['--mount=type=cache,target=/root/.cache/uv', bind('pyproject.toml'), bind('uv.lock'), NETRC],
+            'uv sync --locked --no-install-project --no-dev',
+          ),
+        ],
+        project: installsProject
+          ? [
+              run(
+                ['--mount=type=cache,target=/root/.cache/uv', NETRC],
+                // --inexact: keep what was added beside the lock (the server the app runs under).
+                'uv sync --locked --no-dev --no-editable --inexact',
+              ),
+            ]
+          : [],
+        summary: `uv ${TOOLS.uv.version} installs exactly what \`uv.lock\` locks (\`uv sync --locked --no-dev\`): the dependencies before the source, the project after it`,
+      };
+    case 'poetry':
+      return {
+        args: [],
+        stages: [],
+        createsVenv: true,
+        dependencies: [
+          toolInstall('poetry'),
+          run(
+            ['--mount=type=cache,target=/root/.cache/pypoetry', bind('pyproject.toml'), bind('poetry.lock'), NETRC],
+            `VIRTUAL_ENV=${VENV} /opt/poetry/bin/poetry install --only main --no-root --no-interaction --no-ansi --compile`,
+          ),
+        ],
+        project: installsProject && facts.dependencies.poetryPackage ? [projectInstall('without')] : [],
+        summary: `Poetry ${TOOLS.poetry.version} installs the main group of \`poetry.lock\` into the virtualenv (\`poetry install --only main --no-root\`) before the source; the project installs after it`,
+      };
+    case 'pdm':
+      return {
+        args: [],
+        stages: [],
+        createsVenv: true,
+        dependencies: [
+          toolInstall('pdm'),
+          run(
+            [PIP_CACHE, bind('pyproject.toml'), bind('pdm.lock'), NETRC],
+            `PDM_CHECK_UPDATE=false /opt/pdm/bin/pdm export --prod --format requirements --output /tmp/requirements.txt && ${PIP} --no-deps --require-hashes -r /tmp/requirements.txt`,
+          ),
+        ],
+        project: installsProject ? [projectInstall('without')] : [],
+        summary: `pdm ${TOOLS.pdm.version} exports the default group of \`pdm.lock\` with hashes (\`pdm export --prod\`), which pip installs with \`--require-hashes\` before the source`,
+      };
+    case 'pipenv':
+      return {
+        args: [],
+        stages: [],
+        createsVenv: true,
+        dependencies: [
+          toolInstall('pipenv'),
+          run(
+            [PIP_CACHE, bind('Pipfile'), bind('Pipfile.lock'), NETRC],
+            `/opt/pipenv/bin/pipenv requirements --hash > /tmp/requirements.txt && ${PIP} --no-deps --require-hashes -r /tmp/requirements.txt`,
+          ),
+        ],
+        project: [],
+        summary: `pipenv ${TOOLS.pipenv.version} exports the default packages of \`Pipfile.lock\` with hashes (\`pipenv requirements --hash\`), which pip installs with \`--require-hashes\` before the source`,
+      };
+  }
+};
+
+export const installPlan = (deps: Deps, entry: Entry, facts: InstallFacts): InstallPlan => {
+  const server = addedServer(entry, facts);
+  const notes: string[] = [];
+  const serverStep: Step[] =
+    server === undefined
+      ? []
+      : [
+          run(
+            [PIP_CACHE, NETRC],
+            `${PIP} ${server}`,
+            `${server.split('==')[0] ?? ''}: the server the app runs under, which the project does not declare`,
+          ),
+        ];
+  const base = { args: [], stages: [], createsVenv: true } as const;
+  const withServer = (plan: Omit<InstallPlan, 'notes' | 'addedServer'>): InstallPlan => ({
+    ...plan,
+    dependencies: [...plan.dependencies, ...serverStep],
+    notes,
+    ...(server !== undefined ? { addedServer: server } : {}),
+  });
+
+  switch (deps.kind) {
+    case 'uv':
+    case 'poetry':
+    case 'pdm':
+    case 'pipenv':
+      return withServer(lockedPlan(deps.kind, facts));
+    case 'requirements': {
+      const file = facts.dependencies.requirements.find((candidate) => candidate.file === deps.file);
+      const closure = file?.closure ?? [deps.file];
+      const hashes = file?.hashes === true ? ' --require-hashes' : '';
+      const project = facts.dependencies.installable ? [projectInstall('with')] : [];
+      if (facts.dependencies.localReferences.includes(deps.file)) {
+        notes.push(
+          `${deps.file} installs a local path (such as -e .), which needs the source: its dependencies install after the source is copied, so every source change reinstalls them; keep the project out of ${deps.file} to cache them`,
+        );
+        return withServer({
+          ...base,
+          dependencies: [],
+          project: [run([PIP_CACHE, NETRC], `${PIP}${hashes} -r ${deps.file}`), ...project],
+          summary: `pip installs \`${deps.file}\` after the source (it installs the project itself)`,
+        });
+      }
+      return withServer({
+        ...base,
+        dependencies: [run([PIP_CACHE, ...closure.map(bind), NETRC], `${PIP}${hashes} -r ${deps.file}`)],
+        project,
+        summary:
+          closure.length > 1
+            ? `pip installs \`${deps.file}\` (with ${closure
+                .slice(1)
+                .map((path) => `\`${path}\``)
+                .join(', ')}) before the source`
+            : `pip installs \`${deps.file}\` before the source`,
+      });
+    }
+    case 'pip': {
+      if (facts.pyproject !== undefined) {
+        return withServer({
+          ...base,
+          dependencies: [
+            run(
+              [PIP_CACHE, bind('pyproject.toml'), NETRC],
+              `${PYPROJECT_DEPENDENCIES} && ${PIP} -r /tmp/requirements.txt`,
+              'The dependencies pyproject.toml declares, before the source: editing code reuses this layer',
+            ),
+          ],
+          project: [projectInstall('with')],
+          summary: 'pip installs the dependencies `pyproject.toml` declares before the source, then the project itself',
+        });
+      }
+      if (facts.dependencies.setupCfg) {
+        return withServer({
+          ...base,
+          dependencies: [
+            run(
+              [PIP_CACHE, bind('setup.cfg'), NETRC],
+              `${SETUP_CFG_DEPENDENCIES} && ${PIP} -r /tmp/requirements.txt`,
+              'The dependencies setup.cfg declares (install_requires), before the source',
+            ),
+          ],
+          project: [projectInstall('with')],
+          summary: 'pip installs the dependencies `setup.cfg` declares before the source, then the project itself',
+        });
+      }
+      notes.push(
+        'setup.py can only be read by running it, so the dependencies install with the project after the source: declare them in pyproject.toml or setup.cfg to cache them',
+      );
+      return withServer({
+        ...base,
+        dependencies: [],
+        project: [projectInstall('with')],
+        summary: 'pip installs the project and its dependencies from `setup.py` after the source',
+      });
+    }
+    case 'none':
+      return withServer({ ...base, dependencies: [], project: [], summary: 'no dependencies to install' });
+  }
+};
