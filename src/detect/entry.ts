@@ -14,7 +14,7 @@
  * Each candidate is checked with the same parser `--entry` uses and against the project's files: an entry
  * never names a file or module the project does not have. The port and health route go with the entry.
  */
-import { commandPort, serverOf, withoutPythonM } from '../servers.js';
+import { commandPort, commandPortReason, flagValue, withoutPythonM } from '../servers.js';
 import { formatEntry, parseEntry } from '../validate.js';
 import { appDirFlag, findApps, serveCommand, type App } from './apps.js';
 import { detectDjango, type DjangoProject } from './django.js';
@@ -85,13 +85,9 @@ const scriptRank = (path: string): number => {
 const moduleFile = (sources: Sources, module: string): string | undefined => sources.find(module, ['', 'src'])?.file;
 
 const portOf = (argv: readonly string[]): Detected<number> | undefined => {
-  const server = serverOf(argv);
   const port = commandPort(argv);
-  if (server === undefined || port === undefined) return undefined;
-  const own = server.port(withoutPythonM(argv).rest);
-  return own === undefined
-    ? { value: port, why: `${server.program}'s default port` }
-    : { value: port, why: `the ${server.program} command's own flags name ${port}` };
+  const why = commandPortReason(argv);
+  return port === undefined || why === undefined ? undefined : { value: port, why };
 };
 
 /** The app a server command loads, among those the code shows (`module:attr`, `module:factory()`, a file path). */
@@ -164,24 +160,13 @@ const commandTargetExists = (sources: Sources, argv: readonly string[], dir: str
   // The application: a `module:attr`, a dotted module or a script (a flag's number is not one).
   const target = positional.find((word) => /^[A-Za-z_][\w.]*(?::.+)?$/.test(word) || word.endsWith('.py'));
   if (target === undefined) return program === 'fastapi' ? undefined : `${program} names no application`;
-  const base = flagValueOf(rest, ['--chdir', '--app-dir']) ?? dir;
+  const base = flagValue(rest, ['--chdir', '--app-dir']) ?? dir;
   if (target.endsWith('.py')) {
     const path = base === '' ? target : `${base}/${target}`;
     return sources.files.has(path.replace(/^\.\//, '')) ? undefined : `${target} is not in the project`;
   }
   const module = target.split(':')[0] ?? target;
   return sources.find(module, [base, '', 'src']) !== undefined ? undefined : `module ${module} is not in the project`;
-};
-
-const flagValueOf = (argv: readonly string[], names: readonly string[]): string | undefined => {
-  for (let index = 0; index < argv.length; index += 1) {
-    const word = argv[index] ?? '';
-    for (const name of names) {
-      if (word === name) return argv[index + 1];
-      if (word.startsWith(`${name}=`)) return word.slice(name.length + 1);
-    }
-  }
-  return undefined;
 };
 
 export const detectEntry = (sources: Sources, pyproject: Pyproject | undefined, installable: boolean): EntryFacts => {

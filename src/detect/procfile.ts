@@ -10,7 +10,7 @@
  *   for the caller to replace with the production server of the app the code shows.
  */
 import { parse as parseShell } from 'shell-quote';
-import { serverOf, withoutPythonM } from '../servers.js';
+import { flagValue, serverOf, withoutPythonM } from '../servers.js';
 
 /** A word holding a variable is marked with this (a NUL never occurs in a Procfile word). */
 const VAR = '\0';
@@ -211,7 +211,7 @@ export const readWeb = (line: ProcfileLine): WebLine => {
   if (rest[0] === 'flask') {
     if (!rest.includes('run'))
       return result({ kind: 'unknown', reason: `${rest.map(shown).join(' ')} is not a server` });
-    const app = flagOf(rest, ['--app', '-A']);
+    const app = flagValue(rest, ['--app', '-A']);
     return result({ kind: 'dev', server: 'flask', ...(app !== undefined ? { app } : {}), notes });
   }
   const known = serverOf(argv);
@@ -240,17 +240,6 @@ export const readWeb = (line: ProcfileLine): WebLine => {
     ...(cleaned.port !== undefined ? { port: cleaned.port } : {}),
     notes,
   });
-};
-
-const flagOf = (argv: readonly string[], names: readonly string[]): string | undefined => {
-  for (let index = 0; index < argv.length; index += 1) {
-    const word = argv[index] ?? '';
-    for (const name of names) {
-      if (word === name) return argv[index + 1];
-      if (word.startsWith(`${name}=`)) return word.slice(name.length + 1);
-    }
-  }
-  return undefined;
 };
 
 /** A step the image build does itself: Django's collectstatic. */

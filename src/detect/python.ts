@@ -101,6 +101,18 @@ export interface PyModule {
   readonly effects: boolean;
 }
 
+/** A scope with nothing in it yet. */
+export const emptyScope = (name = '', parent?: Scope): Scope => ({
+  name,
+  ...(parent ? { parent } : {}),
+  assigns: new Map(),
+  updates: [],
+  calls: [],
+  functions: new Map(),
+  classes: new Map(),
+  returns: [],
+});
+
 /** Parser steps allowed per file and for a whole detection run. */
 export const PARSE_LIMITS = {
   stepsPerFile: 16_000,
@@ -240,16 +252,7 @@ class Reader {
   }
 
   #newScope(name: string, parent?: Scope): Scope {
-    const scope: Scope = {
-      name,
-      ...(parent ? { parent } : {}),
-      assigns: new Map(),
-      updates: [],
-      calls: [],
-      functions: new Map(),
-      classes: new Map(),
-      returns: [],
-    };
+    const scope = emptyScope(name, parent);
     this.#scopes.push(scope);
     return scope;
   }
@@ -460,7 +463,8 @@ class Reader {
     const body = parts.find((part) => part.name === 'Body');
     for (const statement of body === undefined ? [] : children(body)) {
       if (statement.name !== 'AssignStatement') continue;
-      const probe = this.#newDetachedScope();
+      // A scope not listed among the module's: only to read the class body's assignments.
+      const probe = emptyScope();
       this.#assign(statement, probe);
       for (const [attr, values] of probe.assigns) {
         const last = values[values.length - 1];
@@ -469,19 +473,6 @@ class Reader {
     }
     const name = this.#source(nameNode);
     scope.classes.set(name, { name, bases, attrs });
-  }
-
-  /** A scope that is not listed among the module's (for reading a class body's assignments). */
-  #newDetachedScope(): Scope {
-    return {
-      name: '',
-      assigns: new Map(),
-      updates: [],
-      calls: [],
-      functions: new Map(),
-      classes: new Map(),
-      returns: [],
-    };
   }
 
   /** `@a.b.c(args)`: the parser gives the dotted name as flat tokens. */

@@ -10,6 +10,7 @@
  */
 import type { ProjectFiles } from './files.js';
 import {
+  emptyScope,
   ParseBudget,
   parsePython,
   scopeChain,
@@ -377,16 +378,6 @@ export class Sources {
 }
 
 export const parentOf = (path: string): string => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '');
-
-const emptyScope = (): Scope => ({
-  name: '',
-  assigns: new Map(),
-  updates: [],
-  calls: [],
-  functions: new Map(),
-  classes: new Map(),
-  returns: [],
-});
 
 /** Whether an external dotted name is class `cls` of package `pkg` (`fastapi.FastAPI`, `fastapi.applications.FastAPI`). */
 export const isExternal = (value: Value | string | undefined, pkg: string, cls: string): boolean => {
