@@ -87,7 +87,7 @@ export const detectNotebooks = (files: ProjectFiles): NotebookFacts => {
     if (document === undefined) continue;
     const language = languageOf(document);
     if (language !== undefined && !/^python/i.test(language)) {
-      warnings.push(`${path} is a ${language} notebook, not Python: it is not run`);
+      warnings.push(`${path} is a notebook in ${language}, not Python: it is not run`);
       continue;
     }
     const accepted = parseEntry(path, { stack: 'jupyter' });

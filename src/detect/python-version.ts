@@ -182,9 +182,12 @@ export const detectPython = (
   if (found === undefined) return { warnings };
   if (request.note !== undefined) warnings.push(request.note);
   if (found.warning !== undefined) warnings.push(found.warning);
+  const pinned = request.alternatives.length === 1 && /^==\d+\.\d+\.\*$/.test(request.alternatives[0] ?? '');
   const why =
-    found.warning === undefined
-      ? `${request.shownAs}: ${found.line} is the newest catalogue line that satisfies it`
-      : `${request.shownAs}: ${found.line} is the nearest catalogue line`;
+    found.warning !== undefined
+      ? `${request.shownAs}: ${found.line} is the nearest catalogue line`
+      : pinned
+        ? request.shownAs
+        : `${request.shownAs}: ${found.line} is the newest catalogue line that satisfies it`;
   return { python: { value: found.line, why }, warnings };
 };

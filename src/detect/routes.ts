@@ -75,9 +75,12 @@ const AUTH_DECORATOR = /login_required|auth|permission|jwt_required|requires|tok
 /** Middleware that refuses or redirects a plain `http://127.0.0.1` request. */
 const REFUSING_MIDDLEWARE = /\b(?:TrustedHostMiddleware|HTTPSRedirectMiddleware|Talisman|SSLify)\b/;
 
+/** Calls that add routes to an app or router, or include other routers and apps in it. */
+const REGISTERING = ['include_router', 'register_blueprint', 'add_api_route', 'add_url_rule', 'add_route', 'mount'];
+
 /** Text that makes a file worth reading for routes. */
 const ROUTE_WORDS =
-  /\.(?:get|route|api_route|include_router|register_blueprint|add_api_route|add_url_rule|add_route)\s*\(|\bRoute\s*\(/;
+  /\.(?:get|route|api_route|include_router|register_blueprint|add_api_route|add_url_rule|add_route|mount)\s*\(|\bRoute\s*\(/;
 
 interface Registration {
   readonly path: Expr;
@@ -169,11 +172,22 @@ const readScope = (sources: Sources, graph: Graph, context: Context): void => {
   for (const { expr: call } of scope.calls) {
     if (call.callee.kind !== 'attr') continue;
     const method = call.callee.name;
-    if (!['include_router', 'register_blueprint', 'add_api_route', 'add_url_rule', 'add_route'].includes(method)) {
-      continue;
-    }
+    if (!REGISTERING.includes(method)) continue;
     const key = keyOf(sources.resolve(call.callee.object, context));
     if (key === undefined) continue;
+    if (method === 'mount') {
+      // A sub-application mounted under a path (FastAPI/Starlette): its routes under that path.
+      const [prefix, child] = [argument(call, 0, 'path'), argument(call, 1, 'app')];
+      if (prefix === undefined || child === undefined) continue;
+      push(graph.includes, key, {
+        child: sources.resolve(child, context),
+        prefix,
+        guarded: false,
+        replaces: false,
+        context,
+      });
+      continue;
+    }
     if (method === 'include_router' || method === 'register_blueprint') {
       const [child] = call.args;
       if (child === undefined) continue;

@@ -22,7 +22,7 @@ describe('notebooks', () => {
   it('does not run a notebook of another language, and says so', () => {
     const facts = detect({ 'analysis.ipynb': notebook(['summary(df)'], 'R'), 'model.ipynb': notebook(['fit()']) });
     assert.equal(facts.notebookEntry?.value, 'model.ipynb');
-    assert.match(facts.warnings.join('\n'), /analysis\.ipynb is a R notebook, not Python/);
+    assert.match(facts.warnings.join('\n'), /analysis\.ipynb is a notebook in R, not Python/);
   });
 
   it('skips names a Dockerfile cannot carry, with a warning, and takes the next', () => {

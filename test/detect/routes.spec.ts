@@ -41,6 +41,15 @@ describe('the health route', () => {
     );
   });
 
+  it('FastAPI: a sub-application mounted under a path', () => {
+    assert.equal(
+      health({
+        'main.py': `${FASTAPI}app = FastAPI()\nops = FastAPI()\n\n@ops.get("/health")\ndef health():\n    return {}\n\napp.mount("/ops", ops)\n`,
+      }),
+      '/ops/health',
+    );
+  });
+
   it('Flask: blueprints with a url_prefix, registered (with another prefix) inside create_app()', () => {
     assert.equal(
       health({
