@@ -14,7 +14,7 @@ import {
   existsSync,
   fstatSync,
   openSync,
-  readdirSync,
+  opendirSync,
   readSync,
   realpathSync,
   statSync,
@@ -56,6 +56,26 @@ export const isInside = (root: string, path: string): boolean => {
   return rel === '' || (!rel.startsWith('..') && !rel.startsWith(sep) && rel !== '..');
 };
 
+/**
+ * Up to `most` names of a folder, sorted; undefined when it cannot be read. Read entry by entry, so that a
+ * folder of a million files costs no more than `most` of them.
+ */
+const folderEntries = (dir: string, most: number): string[] | undefined => {
+  let handle: ReturnType<typeof opendirSync> | undefined;
+  try {
+    handle = opendirSync(dir);
+    const names: string[] = [];
+    for (let entry = handle.readSync(); entry !== null && names.length < most; entry = handle.readSync()) {
+      names.push(entry.name);
+    }
+    return names.sort();
+  } catch {
+    return undefined;
+  } finally {
+    handle?.closeSync();
+  }
+};
+
 /** A folder that is a Python virtual environment (it has a pyvenv.cfg), whatever its name. */
 const isVirtualenv = (dir: string): boolean => {
   try {
@@ -88,12 +108,8 @@ export class ProjectFiles {
     let truncated = false;
     let seen = 0;
     const walk = (dir: string, depth: number): void => {
-      let entries: string[];
-      try {
-        entries = readdirSync(dir).sort();
-      } catch {
-        return;
-      }
+      const entries = folderEntries(dir, LIMITS.entries - seen + 1);
+      if (entries === undefined) return;
       const subdirs: string[] = [];
       for (const entry of entries) {
         seen += 1;
