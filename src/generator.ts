@@ -9,16 +9,22 @@ import { QUESTIONS, withPrerequisites, type AnswerName } from './answers.js';
 import { detectProject, type ProjectFacts } from './detect/index.js';
 import { checkOptionsEarly, complete, EXPLICIT_KEY, resolveAnswers, type Prompt, type ResolveMode } from './resolve.js';
 import type { GeneratedFile } from './files.js';
+import { commitTransactionally, writeTarget } from './commit.js';
 import {
+  asUserError,
   cannotWrite,
+  checkYoResolveFile,
   conflictError,
   fileState,
   fingerprint,
+  notAFile,
   relativePath,
-  unsettledConflicts,
+  Resolutions,
+  takenByNonFile,
   unwritable,
 } from './conflicts.js';
-import { loadPreset, resolveTemplates, type Preset } from './preset.js';
+import { checkStoredFile, FINGERPRINTS, TEAM_KEYS } from './stored.js';
+import { loadPreset, resolveTemplates, settleTrust, type Preset, type TeamSource } from './preset.js';
 import { renderText, TemplateSet } from './templates.js';
 import { canAsk, QuietUserErrors, userEnvAnswer } from './yeoman.js';
 import { detectionSummary } from './summary.js';
@@ -37,12 +43,6 @@ export const COMMON_OPTIONS = [
   { name: 'defaults', type: Boolean, description: 'Take every default, ask nothing (for CI)' },
 ] as const;
 
-/** .yo-rc.json key of the fingerprints of the files last written (see src/conflicts.ts). */
-const FINGERPRINTS = 'fingerprints';
-
-/** The team settings kept in .yo-rc.json next to the answers. */
-const TEAM_KEYS = ['templates', 'preset'] as const;
-
 type Options = BaseOptions & Record<string, unknown>;
 
 export abstract class DockerBestGenerator extends Generator<Record<string, unknown>, Options> {
@@ -59,13 +59,18 @@ export abstract class DockerBestGenerator extends Generator<Record<string, unkno
   #pendingSummary: readonly string[] = [];
 
   constructor(args: string[], options: Options, needs: readonly AnswerName[]) {
+    const self: { generator?: DockerBestGenerator } = {};
     super(args, options, {
       tasksMatchingPriority: true,
       inheritTasks: true,
       unique: 'namespace',
-      // Nothing to install: the root generator turns Yeoman's package.json install step off.
-      ...(options.composed === true ? {} : { customInstallTask: true }),
+      // The root generator owns the run-wide steps: nothing to install (Yeoman's package.json install step
+      // off), and its own commit, all files or none (src/commit.ts).
+      ...(options.composed === true
+        ? {}
+        : { customInstallTask: true, customCommitTask: () => self.generator?.commitFiles() }),
     });
+    self.generator = this;
     this.needs = withPrerequisites(needs);
     for (const question of QUESTIONS) {
       if (this.needs.includes(question.name)) {
@@ -90,12 +95,12 @@ export abstract class DockerBestGenerator extends Generator<Record<string, unkno
     };
   }
 
-  /** A team setting: the option, else the stored one. */
-  #teamSetting(key: (typeof TEAM_KEYS)[number]): string | undefined {
+  /** A team setting: the option, else the stored one; `given` when it is the option. */
+  #teamSetting(key: (typeof TEAM_KEYS)[number]): { spec: string; given: boolean } | undefined {
     const given = this.options[key];
-    if (typeof given === 'string' && given !== '') return given;
+    if (typeof given === 'string' && given !== '') return { spec: given, given: true };
     const stored = this.config.get(key);
-    return typeof stored === 'string' && stored !== '' ? stored : undefined;
+    return typeof stored === 'string' && stored !== '' ? { spec: stored, given: false } : undefined;
   }
 
   async initializing(): Promise<void> {
@@ -106,9 +111,24 @@ export abstract class DockerBestGenerator extends Generator<Record<string, unkno
       const root = this.destinationRoot();
       this.facts = detectProject(root);
       const preset = this.#teamSetting('preset');
-      this.#preset = preset === undefined ? undefined : loadPreset(preset, root);
+      this.#preset = preset === undefined ? undefined : loadPreset(preset.spec, root);
       const templates = this.#teamSetting('templates');
-      const templateDir = templates !== undefined ? resolveTemplates(templates, root) : this.#preset?.templates;
+      const templateDir = templates !== undefined ? resolveTemplates(templates.spec, root) : this.#preset?.templates;
+      if (this.options.composed !== true) {
+        // Templates run code: one only .yo-rc.json names is used once trusted (src/preset.ts).
+        const sources: TeamSource[] = [];
+        if (preset !== undefined && this.#preset !== undefined) {
+          const { file, templates: presetTemplates } = this.#preset;
+          sources.push({ kind: 'preset', ...preset, paths: presetTemplates ? [file, presetTemplates] : [file] });
+        }
+        if (templates !== undefined && templateDir !== undefined) {
+          sources.push({ kind: 'templates', ...templates, paths: [templateDir] });
+        }
+        settleTrust(sources, STORED_FILE, {
+          info: (line) => this.log.info(line),
+          warn: (line) => this.log.info(`warning: ${line}`),
+        });
+      }
       this.templates = new TemplateSet(templateDir === undefined ? [] : [templateDir]);
       checkOptionsEarly(this.needs, this.#sources());
     });
@@ -157,41 +177,89 @@ export abstract class DockerBestGenerator extends Generator<Record<string, unkno
   }
 
   /**
+   * Yeoman reads .yo-rc.json when the generator is made; it is checked first (src/stored.ts): a link out of
+   * the project, invalid JSON or a value of the wrong type ends the run in one line, never a stack trace.
+   */
+  override _getStorage(...args: Parameters<Generator['_getStorage']>): ReturnType<Generator['_getStorage']> {
+    checkStoredFile(this.destinationRoot(), STORED_FILE);
+    return super._getStorage(...args);
+  }
+
+  /** Whether .yo-resolve applies (Yeoman's skipYoResolve turns it off). */
+  #yoResolveEnabled(): boolean {
+    const env = this.env as unknown as { conflicterOptions?: { skipYoResolve?: boolean } };
+    return this.options.skipYoResolve !== true && env.conflicterOptions?.skipYoResolve !== true;
+  }
+
+  /**
    * Before anything is written, the generator that runs the show (the app, or a generator run alone) looks at
-   * every file about to be written (src/conflicts.ts): files still as it last wrote them are regenerated
-   * without a question; files the user changed go to Yeoman's prompt, and without a terminal they stop the
-   * run, named, unless --force or .yo-resolve decides them. The new fingerprints go to .yo-rc.json.
+   * every file about to be written, with Yeoman's own .yo-resolve reading (src/conflicts.ts): files still as
+   * it last wrote them are regenerated without a question; files the user changed go to Yeoman's prompt, and
+   * without a terminal they stop the run, named, unless --force or .yo-resolve decides them. A link out of
+   * the project, a folder where a file goes or an unknown .yo-resolve word stop the run too. The new
+   * fingerprints go to .yo-rc.json.
    */
   async conflicts(): Promise<void> {
-    await this.#quiet.run(() => {
+    await this.#quiet.run(async () => {
       if (this.options.composed === true) return;
-      const root = this.destinationRoot();
-      const stored: unknown = this.storesAnswers ? this.config.get(FINGERPRINTS) : undefined;
-      const remembered: Record<string, string> =
-        typeof stored === 'object' && stored !== null ? (stored as Record<string, string>) : {};
-      const pending = this.fs.store
-        .all()
-        .filter((file) => isFilePending(file) && file.contents !== null && !file.path.endsWith(STORED_FILE));
-      const changed: string[] = [];
-      const fingerprints: Record<string, string> = { ...remembered };
-      for (const file of pending) {
-        const contents = file.contents ?? Buffer.alloc(0);
-        const state = fileState(root, { path: file.path, contents }, remembered);
-        // Still as we wrote it: Yeoman's conflicter writes it without asking.
-        if (state === 'regenerated') (file as { conflicter?: string }).conflicter = 'force';
-        if (state === 'changed') changed.push(relativePath(root, file.path));
-        fingerprints[relativePath(root, file.path)] = fingerprint(contents);
+      try {
+        await this.#checkConflicts();
+      } catch (error) {
+        throw asUserError(this.destinationRoot(), error);
       }
-      if (this.options.dryRun !== true) {
-        const blocked = unwritable(pending.map((file) => file.path));
-        if (blocked !== undefined) throw cannotWrite(root, blocked);
+    });
+  }
+
+  async #checkConflicts(): Promise<void> {
+    const root = this.destinationRoot();
+    const yoResolve = this.#yoResolveEnabled();
+    if (yoResolve) checkYoResolveFile(root);
+    const resolutions = new Resolutions({ enabled: yoResolve });
+    const stored: unknown = this.storesAnswers ? this.config.get(FINGERPRINTS) : undefined;
+    const remembered: Record<string, string> =
+      typeof stored === 'object' && stored !== null ? (stored as Record<string, string>) : {};
+    const pending = this.fs.store.all().filter((file) => isFilePending(file) && file.contents !== null);
+    const changed: string[] = [];
+    const fingerprints: Record<string, string> = { ...remembered };
+    for (const file of pending) {
+      const target = writeTarget(root, file.path);
+      if (file.path.endsWith(STORED_FILE)) continue;
+      const contents = file.contents ?? Buffer.alloc(0);
+      fingerprints[relativePath(root, file.path)] = fingerprint(contents);
+      const action = await resolutions.action(file.path);
+      if (action === 'keep') continue;
+      if (takenByNonFile(target)) throw notAFile(root, file.path);
+      const state = fileState(root, { path: file.path, contents }, remembered);
+      // Still as we wrote it, and .yo-resolve says nothing: Yeoman's conflicter writes it without asking.
+      if (state === 'regenerated' && action === undefined) (file as { conflicter?: string }).conflicter = 'force';
+      if ((state === 'changed' && action === undefined) || action === 'ask') {
+        changed.push(relativePath(root, file.path));
       }
-      const unattended = !canAsk(this.env.adapter) && this.options.force !== true && this.options.dryRun !== true;
-      const conflicts = unsettledConflicts(root, changed, { useYoResolve: this.options.skipYoResolve !== true });
-      if (unattended && conflicts.length > 0) throw conflictError(conflicts);
-      if (this.storesAnswers && JSON.stringify(fingerprints) !== JSON.stringify(remembered)) {
-        this.config.set(FINGERPRINTS, fingerprints);
-      }
+    }
+    if (this.options.dryRun !== true) {
+      const blocked = unwritable(pending.map((file) => writeTarget(root, file.path)));
+      if (blocked !== undefined) throw cannotWrite(root, blocked);
+    }
+    const unattended = !canAsk(this.env.adapter) && this.options.force !== true && this.options.dryRun !== true;
+    if (unattended && changed.length > 0) throw conflictError(root, changed, { yoResolve });
+    if (this.storesAnswers && JSON.stringify(fingerprints) !== JSON.stringify(remembered)) {
+      this.config.set(FINGERPRINTS, fingerprints);
+    }
+  }
+
+  /** The commit task of the run (see the constructor): Yeoman's decisions, then every file written or none. */
+  async commitFiles(): Promise<void> {
+    const env = this.env as unknown as {
+      adapter: Parameters<typeof commitTransactionally>[0]['adapter'];
+      conflicterOptions?: Record<string, unknown>;
+      sharedFs: Parameters<typeof commitTransactionally>[0]['sharedFs'];
+    };
+    await commitTransactionally({
+      root: this.destinationRoot(),
+      adapter: env.adapter,
+      conflicterOptions: env.conflicterOptions,
+      sharedFs: env.sharedFs,
+      skipYoResolve: !this.#yoResolveEnabled(),
     });
   }
 

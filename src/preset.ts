@@ -9,11 +9,13 @@
  * A preset's values are option texts, validated like options. A `name` ending in `/` is a registry prefix: the
  * project folder's name is added to it. `templates` in a preset is relative to the preset file.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { ANSWER_NAMES } from './answers.js';
-import { UserError } from './errors.js';
+import { showValue, UserError } from './errors.js';
 
 export interface PackInfo {
   readonly root: string;
@@ -130,4 +132,127 @@ export const loadPreset = (spec: string, projectDir: string): Preset => {
     else values[key] = String(value);
   }
   return { file, values, ...(templates !== undefined ? { templates } : {}) };
+};
+
+// ---------------------------------------------------------------------------------------------------------
+// Trust
+
+/**
+ * Team templates are code: EJS runs the JavaScript in them. A preset brings its templates and shapes the
+ * image. One named on the command line is the user's choice; one that only the project's .yo-rc.json names
+ * came with the project (a clone of someone's repository) and is used only once this user has passed it
+ * on the command line, with the same contents. Trust is kept per user, outside any project, by a digest of
+ * every file: a pack that changes (a pull) is asked for again.
+ */
+export const trustFile = (): string =>
+  process.env.DOCKER_BEST_TRUST_FILE ??
+  join(process.env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'docker-best', 'trusted.json');
+
+/** Files read to make a digest, at most: a pack is a few dozen templates. */
+const MAX_DIGEST_FILES = 2000;
+
+/** Every file under `path` (or `path` itself), following links as the template lookup does. */
+const filesOf = (path: string, found: string[] = []): string[] => {
+  if (found.length > MAX_DIGEST_FILES) return found;
+  if (!statSync(path).isDirectory()) {
+    found.push(path);
+    return found;
+  }
+  for (const entry of readdirSync(path).sort()) filesOf(join(path, entry), found);
+  return found;
+};
+
+/** A digest of what `paths` hold: names relative to each path, and contents. */
+export const contentDigest = (paths: readonly string[]): string => {
+  const hash = createHash('sha256');
+  for (const path of paths) {
+    const files = filesOf(path);
+    if (files.length > MAX_DIGEST_FILES) {
+      throw new UserError(`${path} holds more than ${MAX_DIGEST_FILES} files: that is not a template pack`);
+    }
+    for (const file of files) {
+      hash.update(`${relative(path, file)}\0`);
+      hash.update(readFileSync(file));
+      hash.update('\0');
+    }
+  }
+  return `sha256:${hash.digest('hex')}`;
+};
+
+interface TrustRecord {
+  readonly digest: string;
+  readonly path: string;
+  readonly at: string;
+}
+
+const readTrust = (): TrustRecord[] => {
+  try {
+    const json: unknown = JSON.parse(readFileSync(trustFile(), 'utf8'));
+    const list = isObject(json) && Array.isArray(json.trusted) ? (json.trusted as unknown[]) : [];
+    return list.filter(
+      (item): item is TrustRecord =>
+        isObject(item) &&
+        typeof item.digest === 'string' &&
+        typeof item.path === 'string' &&
+        typeof item.at === 'string',
+    );
+  } catch {
+    return [];
+  }
+};
+
+/** Remember `digest` as trusted; a failure to write is only a warning (the next run asks again). */
+const recordTrust = (digest: string, path: string, warn: (line: string) => void): void => {
+  const records = readTrust().filter((record) => record.path !== path && record.digest !== digest);
+  records.push({ digest, path, at: new Date().toISOString() });
+  const file = trustFile();
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    const temp = `${file}.${process.pid}.tmp`;
+    writeFileSync(temp, `${JSON.stringify({ trusted: records.slice(-200) }, null, 2)}\n`);
+    renameSync(temp, file);
+  } catch (error) {
+    warn(
+      `could not remember that you trust ${path} (${(error as NodeJS.ErrnoException).code ?? String(error)} on ${file}): the next run without the option will ask again`,
+    );
+  }
+};
+
+export interface TeamSource {
+  readonly kind: 'templates' | 'preset';
+  /** As written in the option or in .yo-rc.json. */
+  readonly spec: string;
+  /** Whether it was given on the command line (trusted) rather than only named by .yo-rc.json. */
+  readonly given: boolean;
+  /** What it reads: the template folder, or the preset file and its templates. */
+  readonly paths: readonly string[];
+}
+
+/**
+ * Trust `sources` given on the command line; refuse one that only .yo-rc.json names unless its contents were
+ * trusted before; announce the ones used from .yo-rc.json.
+ */
+export const settleTrust = (
+  sources: readonly TeamSource[],
+  storedFile: string,
+  say: { info: (line: string) => void; warn: (line: string) => void },
+): void => {
+  for (const source of sources) {
+    const digest = contentDigest(source.paths);
+    const where = source.paths[0] ?? source.spec;
+    if (source.given) {
+      recordTrust(digest, where, say.warn);
+      continue;
+    }
+    const records = readTrust();
+    if (records.some((record) => record.digest === digest)) {
+      say.info(`using the team ${source.kind} ${where}, named in ${storedFile} (trusted: you passed them before)`);
+      continue;
+    }
+    const changed = records.some((record) => record.path === where);
+    const what = source.kind === 'templates' ? 'team templates' : 'team preset';
+    throw new UserError(
+      `${storedFile} names the ${what} ${showValue(source.spec)} (${where}), which ${changed ? 'changed since you last passed it' : 'you have not passed on the command line'}: templates run code (EJS is JavaScript) and these came with the project; look at them, then pass --${source.kind} ${showValue(source.spec)} once to trust them`,
+    );
+  }
 };

@@ -211,10 +211,12 @@ export const parseEntry = (raw: string, known: { stack: Stack }, project?: Proje
       value.length > 200 ||
       !NOTEBOOK_RE.test(value) ||
       hasControlCharacter(value) ||
-      value.split('/').some((part) => part === '..' || part === '.' || part.trim() !== part || part === '')
+      value
+        .split('/')
+        .some((part) => part === '..' || part === '.' || part.trim() !== part || part === '' || part.startsWith('-'))
     ) {
       return fail(
-        'must be the relative path of a .ipynb notebook for the jupyter stack, e.g. analysis.ipynb (no quotes, $, * ? [ ], .. or spaces around a folder or file name)',
+        'must be the relative path of a .ipynb notebook for the jupyter stack, e.g. analysis.ipynb (no quotes, $, * ? [ ], .., a leading - or spaces around a folder or file name)',
       );
     }
     if (mustExist && !project.paths.includes(value)) {
@@ -397,17 +399,22 @@ export const parseHealthCmd = (raw: string): Parsed<readonly string[]> => {
   return ok(words);
 };
 
-/** Paths a volume may not cover: they hold the image's own files. */
-const RESERVED_PATHS = [
-  '/',
+/**
+ * Trees of the image's own system that a volume may not cover, nor hide by being mounted above them: the OS
+ * (/usr, /etc, /lib*, ...), the package databases, the kernel's file systems, the app (/app) and its virtualenv
+ * (/opt/venv). A volume there would hide the image's files behind an empty one, or get them chowned to the app
+ * user. Paths of one's own (/home/app/data, /srv/data, /var/lib/myapp, /data) are free.
+ */
+const RESERVED_TREES = [
   '/app',
   '/bin',
   '/boot',
   '/dev',
   '/etc',
   '/lib',
+  '/lib32',
   '/lib64',
-  '/opt',
+  '/libx32',
   '/opt/venv',
   '/proc',
   '/root',
@@ -416,8 +423,25 @@ const RESERVED_PATHS = [
   '/sys',
   '/tmp',
   '/usr',
-  '/var',
+  '/var/lib/dpkg',
+  '/var/lib/apt',
+  '/var/lib/apk',
+  '/var/cache/apt',
+  '/var/cache/apk',
+  '/var/cache/debconf',
+  '/var/lock',
+  '/var/run',
 ];
+
+/** The reserved tree `path` lies in, or hides by being above it; undefined for a path of one's own. */
+export const reservedTree = (path: string): { tree: string; above: boolean } | undefined => {
+  for (const tree of RESERVED_TREES) {
+    if (path === tree || path.startsWith(`${tree}/`)) return { tree, above: false };
+    if (path === '/' || tree.startsWith(`${path}/`)) return { tree, above: true };
+  }
+  return undefined;
+};
+
 const VOLUME_RE = /^\/[A-Za-z0-9._-]+(?:\/[A-Za-z0-9._-]+)*$/;
 
 export const parseVolumes = (raw: string): Parsed<readonly string[]> => {
@@ -434,16 +458,15 @@ export const parseVolumes = (raw: string): Parsed<readonly string[]> => {
     if (path.split('/').some((segment) => segment === '.' || segment === '..')) {
       return fail(`${showValue(item)} has . or .. in it: write the path plainly`);
     }
-    if (
-      RESERVED_PATHS.includes(path) ||
-      path.startsWith('/proc/') ||
-      path.startsWith('/sys/') ||
-      path.startsWith('/dev/') ||
-      path.startsWith('/app/') ||
-      path.startsWith('/opt/venv/')
-    ) {
+    const reserved = reservedTree(path);
+    if (reserved !== undefined) {
+      const where = reserved.above
+        ? `it is above ${reserved.tree}`
+        : path === reserved.tree
+          ? `${path} is part of the image`
+          : `it is inside ${reserved.tree}`;
       return fail(
-        `${showValue(item)} would hide or change the image's own files: choose a path of your own, such as /home/app/data`,
+        `${showValue(item)} would hide or change the image's own files (${where}): choose a path of your own, such as /home/app/data, /srv/data or /data`,
       );
     }
     if (volumes.includes(path)) return fail(`${showValue(item)} is listed twice`);

@@ -1,10 +1,19 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  chmodSync,
+  chownSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { globToRegExp } from '../src/conflicts.js';
 import { generate } from './support/generate.js';
 
 const BIN = fileURLToPath(new URL('../bin/docker-best.js', import.meta.url));
@@ -16,8 +25,9 @@ const bin = (cwd: string, ...args: string[]): { status: number | null; stdout: s
 };
 
 /** A project set up with --defaults, then the user's own edit to its Dockerfile. */
-const editedProject = (): string => {
-  const dir = mkdtempSync(join(tmpdir(), 'docker-best-conflict-'));
+const editedProject = (folder?: string): string => {
+  const dir = folder ?? mkdtempSync(join(tmpdir(), 'docker-best-conflict-'));
+  mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'app.py'), 'print(1)\n');
   const first = bin(dir, '--defaults', '--port', '8000');
   assert.equal(first.status, 0, first.stderr);
@@ -104,13 +114,144 @@ describe('re-runs over changed files', () => {
     });
   });
 
-  it('.yo-resolve patterns match like globs: ** across folders, * and ? within one', () => {
-    assert.ok(globToRegExp('Dockerfile').test('Dockerfile'));
-    assert.ok(!globToRegExp('Dockerfile').test('sub/Dockerfile'));
-    assert.ok(globToRegExp('**/*.yaml').test('compose.yaml'));
-    assert.ok(globToRegExp('**/*.yaml').test('deploy/compose.yaml'));
-    assert.ok(!globToRegExp('*.yaml').test('deploy/compose.yaml'));
-    assert.ok(globToRegExp('build.s?').test('build.sh'));
-    assert.ok(!globToRegExp('README.Docker.md').test('READMEXDocker.md'));
+  describe('.yo-resolve means what it means to Yeoman (its own reading)', () => {
+    /** Every file of `dir` with its contents and mode, to prove a run wrote nothing. */
+    const contents = (dir: string): Record<string, string> =>
+      Object.fromEntries(
+        readdirSync(dir)
+          .sort()
+          .map((name) => {
+            const stat = statSync(join(dir, name));
+            return [
+              name,
+              stat.isFile() ? `${stat.mode}:${stat.mtimeMs}:${readFileSync(join(dir, name), 'base64')}` : 'folder',
+            ];
+          }),
+      );
+    const oneLine = (stderr: string): string => {
+      assert.equal(stderr.trim().split('\n').length, 1, stderr);
+      assert.doesNotMatch(stderr, /\n\s+at |ExitPromptError/);
+      return stderr.trim();
+    };
+
+    it('"Dockerfile keep", a word Yeoman does not know (and would overwrite with), is refused naming the line', () => {
+      const dir = editedProject();
+      writeFileSync(join(dir, '.yo-resolve'), '# ours\nDockerfile keep\n');
+      const before = contents(dir);
+      const run = bin(dir, '--port', '9000');
+      assert.equal(run.status, 1, run.stderr);
+      assert.match(
+        oneLine(run.stderr),
+        /^docker-best: .*\.yo-resolve:2 'Dockerfile keep': 'keep' is not an action Yeoman knows, and Yeoman would overwrite the file: write "skip" to keep your version, or "force" to overwrite it$/,
+      );
+      assert.deepEqual(contents(dir), before);
+    });
+
+    it('"Dockerfile force" overwrites the edit, as Yeoman does', () => {
+      const dir = editedProject();
+      writeFileSync(join(dir, '.yo-resolve'), 'Dockerfile force\n');
+      const run = bin(dir, '--port', '9000');
+      assert.equal(run.status, 0, run.stderr);
+      assert.ok(!readFileSync(join(dir, 'Dockerfile'), 'utf8').includes(EDIT));
+    });
+
+    it('"* skip" does not cover dotfiles for Yeoman: an edited .dockerignore stops an unattended run in one line', () => {
+      const dir = editedProject();
+      appendFileSync(join(dir, '.dockerignore'), EDIT);
+      writeFileSync(join(dir, '.yo-resolve'), '* skip\n');
+      const before = contents(dir);
+      const run = bin(dir, '--port', '9000');
+      assert.equal(run.status, 1, run.stderr);
+      assert.match(oneLine(run.stderr), /^docker-best: \.dockerignore differs from what the generator writes/);
+      assert.deepEqual(contents(dir), before);
+    });
+
+    it('"**/.* skip" covers them, and the rest is written', () => {
+      const dir = editedProject();
+      appendFileSync(join(dir, '.dockerignore'), EDIT);
+      writeFileSync(join(dir, '.yo-resolve'), '* skip\n**/.* skip\n');
+      const run = bin(dir, '--port', '9000');
+      assert.equal(run.status, 0, run.stderr);
+      assert.ok(readFileSync(join(dir, '.dockerignore'), 'utf8').endsWith(EDIT));
+      assert.ok(readFileSync(join(dir, 'Dockerfile'), 'utf8').endsWith(EDIT));
+    });
+
+    it("in a folder whose path has [ ], where Yeoman's patterns miss, the run stops in one line saying so", () => {
+      const dir = editedProject(join(mkdtempSync(join(tmpdir(), 'docker-best-brackets-')), 'shop[1]'));
+      writeFileSync(join(dir, '.yo-resolve'), 'Dockerfile skip\n');
+      const before = contents(dir);
+      const run = bin(dir, '--port', '9000');
+      assert.equal(run.status, 1, run.stderr);
+      assert.match(oneLine(run.stderr), /^docker-best: Dockerfile differs .* glob characters such as \[ \]/);
+      assert.deepEqual(contents(dir), before);
+    });
+
+    it('a file that .yo-resolve says to skip is kept even when only the answers changed it', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'docker-best-skip-'));
+      writeFileSync(join(dir, 'app.py'), 'print(1)\n');
+      assert.equal(bin(dir, '--defaults', '--port', '8000').status, 0);
+      writeFileSync(join(dir, '.yo-resolve'), 'compose.yaml skip\n');
+      const compose = readFileSync(join(dir, 'compose.yaml'), 'utf8');
+      const run = bin(dir, '--port', '9000');
+      assert.equal(run.status, 0, run.stderr);
+      assert.equal(readFileSync(join(dir, 'compose.yaml'), 'utf8'), compose);
+      assert.match(readFileSync(join(dir, 'Dockerfile'), 'utf8'), /EXPOSE 9000/);
+    });
+
+    it('a .yo-resolve that is a folder gives one line, and nothing is written', () => {
+      const dir = editedProject();
+      mkdirSync(join(dir, '.yo-resolve'));
+      const before = contents(dir);
+      const run = bin(dir, '--port', '9000');
+      assert.equal(run.status, 1, run.stderr);
+      assert.match(oneLine(run.stderr), /^docker-best: \.yo-resolve in .* is a folder: Yeoman reads it as a file/);
+      assert.deepEqual(contents(dir), before);
+    });
+
+    it('a .yo-resolve or .yo-rc.json this user cannot read gives one line, and nothing is written', () => {
+      for (const file of ['.yo-resolve', '.yo-rc.json']) {
+        const dir = editedProject();
+        if (file === '.yo-resolve') writeFileSync(join(dir, file), 'Dockerfile skip\n');
+        // As root, permission bits do not stop reading: run as nobody, in a folder nobody owns.
+        const asRoot = process.getuid?.() === 0;
+        if (asRoot) {
+          for (const name of readdirSync(dir)) chownSync(join(dir, name), 65534, 65534);
+          chownSync(dir, 65534, 65534);
+          chownSync(join(dir, file), 0, 0);
+        }
+        chmodSync(join(dir, file), asRoot ? 0o600 : 0o000);
+        const before = contents(dir);
+        const result = spawnSync(process.execPath, [BIN, '--port', '9000'], {
+          cwd: dir,
+          encoding: 'utf8',
+          input: '',
+          ...(asRoot ? { uid: 65534, gid: 65534, env: { PATH: process.env.PATH ?? '', HOME: '/nonexistent' } } : {}),
+        });
+        assert.equal(result.status, 1, result.stderr);
+        assert.match(
+          oneLine(result.stderr),
+          new RegExp(
+            `^docker-best: ${file.replace('.', '\\.')} in .* cannot be read \\(EACCES\\): fix its permissions, or remove it$`,
+          ),
+        );
+        assert.deepEqual(contents(dir), before);
+        chmodSync(join(dir, file), 0o644);
+      }
+    });
+
+    it('a folder where a file goes gives one line and writes nothing, with or without --force', () => {
+      for (const force of [[], ['--force']]) {
+        const dir = mkdtempSync(join(tmpdir(), 'docker-best-folder-'));
+        writeFileSync(join(dir, 'app.py'), 'print(1)\n');
+        mkdirSync(join(dir, 'build.sh'));
+        const run = bin(dir, '--defaults', ...force);
+        assert.equal(run.status, 1, run.stderr);
+        assert.match(
+          oneLine(run.stderr),
+          /^docker-best: build\.sh in .* is a folder, where the generator writes a file: nothing was written/,
+        );
+        assert.deepEqual(readdirSync(dir).sort(), ['app.py', 'build.sh']);
+      }
+    });
   });
 });

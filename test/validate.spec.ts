@@ -170,6 +170,54 @@ describe('validation (pure)', () => {
     assert.match(rule(validate.parseVolumes('/srv/a,/srv/a')), /listed twice/);
   });
 
+  it("volumes: never over the image's own system, nor above it; paths of one's own are free", () => {
+    for (const path of [
+      '/usr/local',
+      '/usr/lib/python3',
+      '/etc/ssl',
+      '/etc/passwd',
+      '/bin',
+      '/sbin/x',
+      '/lib64',
+      '/lib/x86_64-linux-gnu',
+      '/boot',
+      '/opt/venv/lib',
+      '/app',
+      '/proc/1',
+      '/sys/fs',
+      '/dev/shm',
+      '/run/lock',
+      '/tmp',
+      '/var/lib/dpkg',
+      '/var/lib/apt/lists',
+      '/var',
+      '/var/lib',
+      '/opt',
+      '/root',
+    ]) {
+      assert.match(rule(validate.parseVolumes(path)), /would hide or change the image's own files \(/, path);
+    }
+    assert.match(
+      rule(validate.parseVolumes('/usr/local')),
+      /^'\/usr\/local' would hide or change the image's own files \(it is inside \/usr\)/,
+    );
+    assert.match(
+      rule(validate.parseVolumes('/var')),
+      /^'\/var' would hide or change the image's own files \(it is above \/var\/lib\/dpkg\)/,
+    );
+    for (const path of [
+      '/home/app/data',
+      '/srv/data',
+      '/var/lib/myapp',
+      '/data',
+      '/opt/myapp',
+      '/var/log/app',
+      '/library',
+    ]) {
+      assert.deepEqual(value(validate.parseVolumes(path)), [path], path);
+    }
+  });
+
   it('packages: pinned in the syntax of the stack', () => {
     assert.deepEqual(value(validate.parsePackages('libpq5=15.*, curl=7.88.1-10+deb12u5', { stack: 'python-debian' })), [
       'libpq5=15.*',

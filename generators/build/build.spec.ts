@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generate, type Generated } from '../../test/support/generate.js';
@@ -135,6 +135,81 @@ describe('docker-best:build', () => {
     git(dir, 'commit', '-qm', 'init');
     const run = runBuild(dir);
     assert.ok(values(run.calls[0] ?? [], '--build-arg').includes('SOURCE=https://git.example.com/acme/shop.git'));
+  });
+
+  it('keeps the token out of the source label however the remote is written', async () => {
+    const { dir } = await fresh();
+    git(dir, 'init', '-q');
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-qm', 'init');
+    const remotes: [string, string][] = [
+      ['HTTPS://deploy:TOKEN123@git.example.com/acme/shop.git', 'HTTPS://git.example.com/acme/shop.git'],
+      ['Https://TOKEN123@git.example.com/acme/shop.git', 'Https://git.example.com/acme/shop.git'],
+      ['https://deploy:TOKEN123@x@git.example.com/acme/shop.git', 'https://git.example.com/acme/shop.git'],
+      [
+        'https://oauth2:TOKEN123@gitlab.example.com:8443/acme/shop.git',
+        'https://gitlab.example.com:8443/acme/shop.git',
+      ],
+      ['ssh://git:TOKEN123@git.example.com:2222/acme/shop.git', 'ssh://git.example.com:2222/acme/shop.git'],
+      ['TOKEN123@git.example.com:acme/shop.git', 'git.example.com:acme/shop.git'],
+      ['https://git.example.com/acme/shop@v1.git', 'https://git.example.com/acme/shop@v1.git'],
+    ];
+    for (const [remote, label] of remotes) {
+      spawnSync('git', ['remote', 'remove', 'origin'], { cwd: dir });
+      git(dir, 'remote', 'add', 'origin', remote);
+      const run = runBuild(dir);
+      assert.equal(run.status, 0, run.stderr);
+      const sources = values(run.calls[0] ?? [], '--build-arg').filter((arg) => arg.startsWith('SOURCE='));
+      assert.deepEqual(sources, [`SOURCE=${label}`], remote);
+      assert.ok(!JSON.stringify(run.calls).includes('TOKEN123'), remote);
+    }
+  });
+
+  describe("in a repository another user owns (git's dubious ownership, as in CI containers)", () => {
+    /** A committed project whose files belong to another uid (as root), or that git is told to see so. */
+    const foreign = async (): Promise<{ dir: string; sha: string; env: Record<string, string> }> => {
+      const { dir } = await fresh();
+      git(dir, 'init', '-q');
+      git(dir, 'add', '-A');
+      git(dir, 'commit', '-qm', 'init');
+      const sha = git(dir, 'rev-parse', '--short=12', 'HEAD');
+      if (process.getuid?.() === 0) {
+        const own = (path: string): void => {
+          chownSync(path, 65534, 65534);
+          for (const entry of readdirSync(path, { withFileTypes: true })) {
+            if (entry.isDirectory()) own(join(path, entry.name));
+            else chownSync(join(path, entry.name), 65534, 65534);
+          }
+        };
+        own(dir);
+        return { dir, sha, env: {} };
+      }
+      // Not root: git's own switch for testing this check.
+      return { dir, sha, env: { GIT_TEST_ASSUME_DIFFERENT_OWNER: '1' } };
+    };
+
+    it('git itself refuses the repository there (the situation is real)', async () => {
+      const { dir, env } = await foreign();
+      const status = spawnSync('git', ['status'], { cwd: dir, encoding: 'utf8', env: { ...process.env, ...env } });
+      assert.notEqual(status.status, 0);
+      assert.match(status.stderr, /dubious ownership/);
+    });
+
+    it('a clean tree still tags the commit and latest', async () => {
+      const { dir, sha, env } = await foreign();
+      const run = runBuild(dir, [], env);
+      assert.equal(run.status, 0, run.stderr);
+      assert.deepEqual(values(run.calls[0] ?? [], '--tag'), [`acme/shop:${sha}`, 'acme/shop:latest']);
+      assert.doesNotMatch(run.stderr, /not in a git repository/);
+    });
+
+    it('a dirty tree tags <commit>-dirty and never moves latest', async () => {
+      const { dir, sha, env } = await foreign();
+      writeFileSync(join(dir, 'app.py'), 'print("changed")\n');
+      const run = runBuild(dir, [], env);
+      assert.equal(run.status, 0, run.stderr);
+      assert.deepEqual(values(run.calls[0] ?? [], '--tag'), [`acme/shop:${sha}-dirty`]);
+    });
   });
 
   it('--push pushes every tag it made', async () => {

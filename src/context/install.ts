@@ -237,34 +237,22 @@ export const installPlan = (deps: Deps, entry: Entry, facts: InstallFacts): Inst
       });
     }
     case 'pip': {
-      if (facts.pyproject !== undefined) {
-        return withServer({
+      // The dependencies a manifest declares, read at build time, before the source; the project after it.
+      const declaredFirst = (manifest: string, reader: string): InstallPlan =>
+        withServer({
           ...base,
           dependencies: [
             run(
-              [PIP_CACHE, bind('pyproject.toml'), NETRC],
-              `${PYPROJECT_DEPENDENCIES} && ${PIP} -r /tmp/requirements.txt`,
-              'The dependencies pyproject.toml declares, before the source: editing code reuses this layer',
+              [PIP_CACHE, bind(manifest), NETRC],
+              `${reader} && ${PIP} -r /tmp/requirements.txt`,
+              `The dependencies ${manifest} declares, before the source: editing code reuses this layer`,
             ),
           ],
           project: [projectInstall('with')],
-          summary: 'pip installs the dependencies `pyproject.toml` declares before the source, then the project itself',
+          summary: `pip installs the dependencies \`${manifest}\` declares before the source, then the project itself`,
         });
-      }
-      if (facts.dependencies.setupCfg) {
-        return withServer({
-          ...base,
-          dependencies: [
-            run(
-              [PIP_CACHE, bind('setup.cfg'), NETRC],
-              `${SETUP_CFG_DEPENDENCIES} && ${PIP} -r /tmp/requirements.txt`,
-              'The dependencies setup.cfg declares (install_requires), before the source',
-            ),
-          ],
-          project: [projectInstall('with')],
-          summary: 'pip installs the dependencies `setup.cfg` declares before the source, then the project itself',
-        });
-      }
+      if (facts.pyproject !== undefined) return declaredFirst('pyproject.toml', PYPROJECT_DEPENDENCIES);
+      if (facts.dependencies.setupCfg) return declaredFirst('setup.cfg', SETUP_CFG_DEPENDENCIES);
       notes.push(
         'setup.py can only be read by running it, so the dependencies install with the project after the source: declare them in pyproject.toml or setup.cfg to cache them',
       );

@@ -9,6 +9,10 @@ import { fileURLToPath } from 'node:url';
 import helpers, { type RunResult } from 'yeoman-test';
 import { FILE_NAMES, type FileName } from '../../src/files.js';
 
+// Trusted team templates and presets (src/preset.ts) are remembered in a file of the tests' own, never in the
+// user's ~/.config; runs of the bin that the tests spawn inherit it.
+process.env.DOCKER_BEST_TRUST_FILE ??= join(mkdtempSync(join(tmpdir(), 'docker-best-trust-')), 'trusted.json');
+
 /** Every generator: the app, one per generated file (src/files.ts), and team. */
 export type GeneratorName = 'app' | FileName | 'team';
 export const GENERATOR_NAMES: readonly GeneratorName[] = ['app', ...FILE_NAMES, 'team'];
