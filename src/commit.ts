@@ -21,9 +21,9 @@
  * `../pack`) is written where it is named, but never through a link as its last part.
  */
 import { randomBytes } from 'node:crypto';
-import { constants, lstatSync, readlinkSync, realpathSync } from 'node:fs';
+import { constants, existsSync, lstatSync, readlinkSync, realpathSync } from 'node:fs';
 import { chown, link, lstat, mkdir, open, rename, rmdir, stat, unlink } from 'node:fs/promises';
-import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { Transform } from 'node:stream';
 import type { InputOutputAdapter } from '@yeoman/types';
 import { createConflicterTransform, createYoResolveTransform, forceYoFiles } from '@yeoman/conflicter';
@@ -338,14 +338,21 @@ const DEFERRED = new Set<string | symbol>(['create', 'force', 'identical', 'skip
  * The adapter, with the conflicter's status lines held back until `show` (after the write), so that a failed
  * write does not list files as created. Questions and everything else pass straight through.
  */
-const deferringStatus = (adapter: InputOutputAdapter): { adapter: InputOutputAdapter; show: () => void } => {
+const deferringStatus = (
+  adapter: InputOutputAdapter,
+  root: string,
+): { adapter: InputOutputAdapter; show: () => void } => {
   const held: (() => void)[] = [];
   const log = new Proxy(adapter.log, {
     get: (target, property, receiver) => {
       const value = Reflect.get(target, property, receiver) as unknown;
       if (!DEFERRED.has(property) || typeof value !== 'function') return value;
       return (...args: unknown[]) => {
-        held.push(() => (value as (...a: unknown[]) => unknown).apply(target, args));
+        // Yeoman forces its own state files (.yo-rc.json) through: a new one is created, not forced.
+        const [path] = args;
+        const created = property === 'force' && typeof path === 'string' && !existsSync(resolve(root, path));
+        const status = created ? Reflect.get(target, 'create', receiver) : value;
+        held.push(() => (status as (...a: unknown[]) => unknown).apply(target, args));
         return log;
       };
     },
@@ -359,7 +366,7 @@ const deferringStatus = (adapter: InputOutputAdapter): { adapter: InputOutputAda
 
 /** The commit task: yeoman-environment's pipeline of decisions, then writeAll instead of file-by-file writes. */
 export const commitTransactionally = async (input: CommitInput): Promise<void> => {
-  const status = deferringStatus(input.adapter);
+  const status = deferringStatus(input.adapter, input.root);
   await input.sharedFs.pipeline(
     { filter: (file: MemFsEditorFile) => isFilePending(file) || file.path.endsWith('.yo-resolve') },
     ...(input.skipYoResolve ? [] : [createYoResolveTransform()]),

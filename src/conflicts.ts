@@ -138,26 +138,48 @@ export const fingerprint = (contents: Buffer): string =>
 
 export const relativePath = (root: string, path: string): string => relative(root, path).split(sep).join('/');
 
-export type FileState = 'new' | 'identical' | 'regenerated' | 'changed';
+/** `changed`: the generator wrote it, the user changed it since; `foreign`: the generator never wrote it. */
+export type FileState = 'new' | 'identical' | 'regenerated' | 'changed' | 'foreign';
 
 /** How a file about to be written stands against the disk and the fingerprints of the last run. */
 export const fileState = (root: string, file: PendingFile, remembered: Readonly<Record<string, string>>): FileState => {
   if (!existsSync(file.path) || !statSync(file.path).isFile()) return 'new';
   const onDisk = readFileSync(file.path);
   if (onDisk.equals(file.contents)) return 'identical';
-  return remembered[relativePath(root, file.path)] === fingerprint(onDisk) ? 'regenerated' : 'changed';
+  const last = remembered[relativePath(root, file.path)];
+  if (last === undefined) return 'foreign';
+  return last === fingerprint(onDisk) ? 'regenerated' : 'changed';
 };
+
+/** A file that would be overwritten, and how it came to differ. */
+export interface Conflict {
+  readonly path: string;
+  readonly state: 'changed' | 'foreign';
+}
+
+/** `Dockerfile (not written by the generator), compose.yaml (changed since the generator wrote it)`. */
+const describeConflicts = (conflicts: readonly Conflict[]): string =>
+  conflicts
+    .map(
+      (conflict) =>
+        `${conflict.path} (${conflict.state === 'foreign' ? 'not written by the generator' : 'changed since the generator wrote it'})`,
+    )
+    .join(', ');
 
 /** Characters that make Yeoman's .yo-resolve patterns (minimatch, prefixed with the folder) miss in a folder. */
 const GLOB_MAGIC = /[[\]*?{}()!+@]/;
 
-export const conflictError = (root: string, paths: readonly string[], options: { yoResolve: boolean }): UserError => {
+export const conflictError = (
+  root: string,
+  conflicts: readonly Conflict[],
+  options: { yoResolve: boolean },
+): UserError => {
   const hint =
     options.yoResolve && GLOB_MAGIC.test(root) && existsSync(join(root, YO_RESOLVE))
       ? ` (Yeoman's ${YO_RESOLVE} patterns do not match inside a folder whose path has glob characters such as [ ]: rename the folder, or use --force)`
       : '';
   return new UserError(
-    `${paths.join(', ')} ${paths.length === 1 ? 'differs' : 'differ'} from what the generator writes (changed by you?) and ` +
+    `${describeConflicts(conflicts)} ${conflicts.length === 1 ? 'differs' : 'differ'} from what the generator writes, and ` +
       'there is no terminal to ask: keep your version with a line "<file> skip" in .yo-resolve, ' +
       `overwrite with --force, or run in a terminal to see the diff and decide${hint}`,
   );

@@ -15,6 +15,7 @@ import {
   cannotWrite,
   checkYoResolveFile,
   conflictError,
+  type Conflict,
   fileState,
   fingerprint,
   notAFile,
@@ -219,7 +220,7 @@ export abstract class DockerBestGenerator extends Generator<Record<string, unkno
     const remembered: Record<string, string> =
       typeof stored === 'object' && stored !== null ? (stored as Record<string, string>) : {};
     const pending = this.fs.store.all().filter((file) => isFilePending(file) && file.contents !== null);
-    const changed: string[] = [];
+    const changed: Conflict[] = [];
     const fingerprints: Record<string, string> = { ...remembered };
     for (const file of pending) {
       const target = writeTarget(root, file.path);
@@ -232,8 +233,8 @@ export abstract class DockerBestGenerator extends Generator<Record<string, unkno
       const state = fileState(root, { path: file.path, contents }, remembered);
       // Still as we wrote it, and .yo-resolve says nothing: Yeoman's conflicter writes it without asking.
       if (state === 'regenerated' && action === undefined) (file as { conflicter?: string }).conflicter = 'force';
-      if ((state === 'changed' && action === undefined) || action === 'ask') {
-        changed.push(relativePath(root, file.path));
+      if (((state === 'changed' || state === 'foreign') && action === undefined) || action === 'ask') {
+        changed.push({ path: relativePath(root, file.path), state: state === 'foreign' ? 'foreign' : 'changed' });
       }
     }
     if (this.options.dryRun !== true) {

@@ -90,6 +90,8 @@ describe('the docker-best bin', () => {
     assert.match(output, /^ {2}\.\/build\.sh /m);
     assert.match(output, /^ {2}docker compose up -d /m);
     assert.match(output, /^ {2}README\.Docker\.md /m);
+    assert.match(output, /^\s+create \.yo-rc\.json$/m, 'a first run creates .yo-rc.json, it does not force it');
+    assert.doesNotMatch(output, /force/);
   });
 
   it("a generator's --help lists only its own answers", () => {

@@ -67,11 +67,24 @@ describe('re-runs over changed files', () => {
       assert.equal(run.status, 1);
       assert.match(
         run.stderr,
-        /^docker-best: Dockerfile, compose\.yaml differ from what the generator writes \(changed by you\?\) and there is no terminal to ask: keep your version with a line "<file> skip" in \.yo-resolve, overwrite with --force/,
+        /^docker-best: Dockerfile \(changed since the generator wrote it\), compose\.yaml \(changed since the generator wrote it\) differ from what the generator writes, and there is no terminal to ask: keep your version with a line "<file> skip" in \.yo-resolve, overwrite with --force/,
       );
       assert.equal(run.stderr.trim().split('\n').length, 1);
       assert.deepEqual(mtimes(dir, files), before, 'nothing was written, not even .yo-rc.json');
       assert.ok(readFileSync(join(dir, 'Dockerfile'), 'utf8').endsWith(EDIT));
+    });
+
+    it('says of a hand-written Dockerfile that the generator never wrote it', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'docker-best-conflict-'));
+      writeFileSync(join(dir, 'app.py'), 'print(1)\n');
+      writeFileSync(join(dir, 'Dockerfile'), 'FROM python:3.12-slim\n');
+      const run = bin(dir, '--defaults');
+      assert.equal(run.status, 1);
+      assert.match(
+        run.stderr,
+        /^docker-best: Dockerfile \(not written by the generator\) differs from what the generator writes, and /,
+      );
+      assert.equal(readFileSync(join(dir, 'Dockerfile'), 'utf8'), 'FROM python:3.12-slim\n');
     });
 
     it('keeps a file that .yo-resolve says to skip, and writes the rest', () => {
@@ -162,7 +175,10 @@ describe('re-runs over changed files', () => {
       const before = contents(dir);
       const run = bin(dir, '--port', '9000');
       assert.equal(run.status, 1, run.stderr);
-      assert.match(oneLine(run.stderr), /^docker-best: \.dockerignore differs from what the generator writes/);
+      assert.match(
+        oneLine(run.stderr),
+        /^docker-best: \.dockerignore \(changed since the generator wrote it\) differs from what the generator writes/,
+      );
       assert.deepEqual(contents(dir), before);
     });
 
@@ -182,7 +198,10 @@ describe('re-runs over changed files', () => {
       const before = contents(dir);
       const run = bin(dir, '--port', '9000');
       assert.equal(run.status, 1, run.stderr);
-      assert.match(oneLine(run.stderr), /^docker-best: Dockerfile differs .* glob characters such as \[ \]/);
+      assert.match(
+        oneLine(run.stderr),
+        /^docker-best: Dockerfile \(changed since the generator wrote it\) differs .* glob characters such as \[ \]/,
+      );
       assert.deepEqual(contents(dir), before);
     });
 

@@ -127,6 +127,21 @@ describe('docker-best:build', () => {
     assert.ok(values(run.calls[0] ?? [], '--build-arg').includes('REVISION=unknown'));
   });
 
+  it("--netrc passes a private index's credentials as a BuildKit secret, by absolute path", async () => {
+    const { dir } = await fresh();
+    writeFileSync(join(dir, 'netrc'), 'machine pypi.acme.dev login ci password s3cret\n');
+    const run = runBuild(dir, ['--netrc', 'netrc']);
+    assert.equal(run.status, 0, run.stderr);
+    assert.deepEqual(values(run.calls[0] ?? [], '--secret'), [`id=netrc,src=${join(dir, 'netrc')}`]);
+    assert.ok(!JSON.stringify(run.calls).includes('s3cret'), 'the file is passed, never its contents');
+    const viaEnv = runBuild(dir, [], { BUILD_NETRC: join(dir, 'netrc') });
+    assert.deepEqual(values(viaEnv.calls[0] ?? [], '--secret'), [`id=netrc,src=${join(dir, 'netrc')}`]);
+    const missing = runBuild(dir, ['--netrc', 'nope']);
+    assert.equal(missing.status, 2);
+    assert.match(missing.stderr, /^build\.sh: --netrc nope: no such readable file$/m);
+    assert.equal(missing.calls.length, 0);
+  });
+
   it('puts the git remote into the source label without credentials', async () => {
     const { dir } = await fresh();
     git(dir, 'init', '-q');
@@ -249,7 +264,7 @@ describe('docker-best:build', () => {
     const { dir } = await fresh();
     const help = runBuild(dir, ['--help']);
     assert.equal(help.status, 0);
-    assert.match(help.stdout, /Usage: \.\/build\.sh \[--push\] \[--platform LIST\] \[--help\]/);
+    assert.match(help.stdout, /Usage: \.\/build\.sh \[--push\] \[--platform LIST\] \[--netrc FILE\] \[--help\]/);
     assert.match(help.stdout, /-dirty/);
     assert.equal(help.calls.length, 0);
     const unknown = runBuild(dir, ['--bogus']);

@@ -46,6 +46,7 @@ describe('docker-best:docs', () => {
     assert.deepEqual(headings(readme).slice(1), [
       'What runs, and why',
       'Build',
+      'A private package index',
       'Run',
       'Why each choice',
       'Data',

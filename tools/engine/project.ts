@@ -158,13 +158,18 @@ export class EngineProject {
     return (await this.gitCommand(['rev-parse', '--short=12', 'HEAD'])).stdout.trim();
   }
 
+  /** Run the generated build.sh with `args` and return what it did, failed or not. */
+  async runBuildScript(args: readonly string[] = []): Promise<RunResult> {
+    const env: Record<string, string> = this.git ? {} : { GIT_CEILING_DIRECTORIES: this.root };
+    return run(join(this.dir, 'build.sh'), args, { cwd: this.dir, env, timeoutMs: 15 * 60_000 });
+  }
+
   /**
    * Run the generated build.sh (Debian's docker first on PATH). Outside git, GIT_CEILING_DIRECTORIES keeps git
    * from finding a repository above the temporary folder. Throws with the build log when it fails.
    */
-  async buildScript(): Promise<BuildOutcome> {
-    const env: Record<string, string> = this.git ? {} : { GIT_CEILING_DIRECTORIES: this.root };
-    const result = await run(join(this.dir, 'build.sh'), [], { cwd: this.dir, env, timeoutMs: 15 * 60_000 });
+  async buildScript(args: readonly string[] = []): Promise<BuildOutcome> {
+    const result = await this.runBuildScript(args);
     if (result.code !== 0) throw new Error(describeFailure('build.sh (the build log is its output)', result, 120));
     const printed = result.stdout.split('Tagged:')[1] ?? '';
     const tags = printed
