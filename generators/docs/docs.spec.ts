@@ -78,7 +78,11 @@ describe('docker-best:docs', () => {
     const generated = await generate({
       generator: 'docs',
       options: { defaults: true, entry: 'gunicorn app:app' },
-      files: { 'app.py': 'from flask import Flask\napp = Flask(__name__)\n', 'requirements.txt': 'flask==3.1.3\n' },
+      // A bare WSGI callable: detection offers app.py, so gunicorn app:app is the user's own choice.
+      files: {
+        'app.py': 'def app(environ, start_response):\n    start_response("200 OK", [])\n    return [b"ok"]\n',
+        'requirements.txt': 'flask==3.1.3\n',
+      },
     });
     const rows = tableRows(generated.read('README.Docker.md'), 'What runs, and why');
     assert.deepEqual(rows.get('entry'), ['`gunicorn app:app`', 'given (option, prompt or .yo-rc.json)']);

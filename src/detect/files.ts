@@ -1,22 +1,53 @@
 /**
- * Reading a project, safely and in bounded time: a shallow listing that skips virtualenvs, caches and
- * hidden folders and never follows a link out of the project, and size-capped reads of text, TOML and JSON.
- * Everything detection knows of a project comes through here; nothing here writes.
+ * Reading a project, safely and in bounded time: a listing that skips virtualenvs, caches and hidden folders,
+ * stops at fixed counts and never follows a link out of the project, and size-capped reads of text, TOML and
+ * JSON. Everything detection knows of a project comes through here; nothing here writes.
+ *
+ * The bounds are structural, not timed: at most LIMITS.entries folder entries are looked at, LIMITS.files
+ * files listed, LIMITS.depth folders deep; one read takes at most LIMITS.fileBytes (a bigger file reads as
+ * absent) and all reads together at most LIMITS.totalBytes. A read never blocks: a FIFO or device put where a
+ * file was listed is refused, not waited on.
  */
-import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  existsSync,
+  fstatSync,
+  openSync,
+  opendirSync,
+  readSync,
+  realpathSync,
+  statSync,
+} from 'node:fs';
 import { basename, join, relative, sep } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 
 /** Folders never listed: environments, caches, build output, dependencies. */
-const SKIP_DIRS = new Set(['venv', 'env', 'node_modules', '__pycache__', 'build', 'dist', 'site-packages', 'htmlcov']);
+const SKIP_DIRS = new Set([
+  'venv',
+  'env',
+  'node_modules',
+  '__pycache__',
+  '__pypackages__',
+  'build',
+  'dist',
+  'site-packages',
+  'htmlcov',
+]);
 
 export const LIMITS = {
   /** Folder depth listed below the project root. */
   depth: 6,
   /** Files listed at most. */
   files: 5000,
+  /** Folder entries looked at, at most (files, folders, links and anything else together). */
+  entries: 50_000,
   /** Bytes read of any one file. A bigger file reads as absent. */
   fileBytes: 1024 * 1024,
+  /** Bytes read of a notebook: notebooks carry their outputs (images), so they may be bigger. */
+  notebookBytes: 16 * 1024 * 1024,
+  /** Bytes read from the project in all. Past it, reads return nothing and a warning says so. */
+  totalBytes: 64 * 1024 * 1024,
 } as const;
 
 /** Whether `path` (absolute, resolved) lies inside `root` (absolute, resolved). */
@@ -25,34 +56,64 @@ export const isInside = (root: string, path: string): boolean => {
   return rel === '' || (!rel.startsWith('..') && !rel.startsWith(sep) && rel !== '..');
 };
 
+/**
+ * Up to `most` names of a folder, sorted; undefined when it cannot be read. Read entry by entry, so that a
+ * folder of a million files costs no more than `most` of them.
+ */
+const folderEntries = (dir: string, most: number): string[] | undefined => {
+  let handle: ReturnType<typeof opendirSync> | undefined;
+  try {
+    handle = opendirSync(dir);
+    const names: string[] = [];
+    for (let entry = handle.readSync(); entry !== null && names.length < most; entry = handle.readSync()) {
+      names.push(entry.name);
+    }
+    return names.sort();
+  } catch {
+    return undefined;
+  } finally {
+    handle?.closeSync();
+  }
+};
+
+/** A folder that is a Python virtual environment (it has a pyvenv.cfg), whatever its name. */
+const isVirtualenv = (dir: string): boolean => {
+  try {
+    return existsSync(join(dir, 'pyvenv.cfg'));
+  } catch {
+    return false;
+  }
+};
+
 export class ProjectFiles {
   /** The project folder, links resolved. */
   readonly root: string;
   /** The project folder's own name, as given (not resolved). */
   readonly folderName: string;
-  /** Relative POSIX paths of the regular files found, sorted, folders before deeper ones. */
+  /** Relative POSIX paths of the regular files found, sorted per folder, a folder's files before its subfolders. */
   readonly paths: readonly string[];
-  /** Whether the listing stopped at LIMITS.files. */
+  /** Whether the listing stopped at one of LIMITS' counts. */
   readonly truncated: boolean;
-  /** What could not be read as it should (malformed TOML or JSON), one line each. */
+  /** What could not be read as it should (malformed TOML or JSON, limits reached), one line each. */
   readonly warnings: string[] = [];
   readonly #set: ReadonlySet<string>;
+  readonly #cache = new Map<string, string | undefined>();
+  #bytesRead = 0;
+  #budgetWarned = false;
 
   constructor(root: string) {
     this.folderName = basename(root);
     this.root = realpathSync(root);
     const found: string[] = [];
     let truncated = false;
+    let seen = 0;
     const walk = (dir: string, depth: number): void => {
-      let entries: string[];
-      try {
-        entries = readdirSync(dir).sort();
-      } catch {
-        return;
-      }
+      const entries = folderEntries(dir, LIMITS.entries - seen + 1);
+      if (entries === undefined) return;
       const subdirs: string[] = [];
       for (const entry of entries) {
-        if (found.length >= LIMITS.files) {
+        seen += 1;
+        if (found.length >= LIMITS.files || seen > LIMITS.entries) {
           truncated = true;
           return;
         }
@@ -62,22 +123,31 @@ export class ProjectFiles {
         else if (kind === 'dir' && depth < LIMITS.depth && !SKIP_DIRS.has(entry) && !entry.startsWith('.'))
           subdirs.push(full);
       }
-      for (const sub of subdirs) walk(sub, depth + 1);
+      for (const sub of subdirs) {
+        if (truncated) return;
+        if (!isVirtualenv(sub)) walk(sub, depth + 1);
+      }
     };
     walk(this.root, 0);
     this.paths = found;
     this.truncated = truncated;
     this.#set = new Set(found);
+    if (truncated) {
+      this.warnings.push(
+        `the project is large: only the first ${found.length} files were looked at (limits: ${LIMITS.files} files, ${LIMITS.entries} folder entries)`,
+      );
+    }
   }
 
   /** A regular file or folder inside the project; a link counts only when it resolves inside the project. */
   #kind(full: string): 'file' | 'dir' | undefined {
     try {
-      const link = lstatSync(full);
-      if (link.isSymbolicLink() && !isInside(this.root, realpathSync(full))) return undefined;
-      const stat = link.isSymbolicLink() ? statSync(full) : link;
+      const real = realpathSync(full);
+      if (!isInside(this.root, real)) return undefined;
+      const stat = statSync(real);
       if (stat.isFile()) return 'file';
-      if (stat.isDirectory() && !link.isSymbolicLink()) return 'dir';
+      // A link to a folder is not walked: the folder is listed where it really is, and no cycle is possible.
+      if (stat.isDirectory() && real === full) return 'dir';
     } catch {
       // vanished, or unreadable: not there
     }
@@ -97,25 +167,78 @@ export class ProjectFiles {
 
   /**
    * The text of `path` (relative, POSIX), or undefined when it is not a listed file, lies outside the project
-   * through a link, or is bigger than LIMITS.fileBytes. Invalid UTF-8 reads with replacement characters.
+   * through a link, is not a regular file, or is bigger than `maxBytes` (LIMITS.fileBytes). Invalid UTF-8 reads
+   * with replacement characters. Reads are cached: a file is read once.
    */
-  read(path: string): string | undefined {
+  read(path: string, maxBytes: number = LIMITS.fileBytes): string | undefined {
+    const key = `${maxBytes}:${path}`;
+    if (this.#cache.has(key)) return this.#cache.get(key);
+    const text = this.#readUncached(path, maxBytes);
+    this.#cache.set(key, text);
+    return text;
+  }
+
+  #readUncached(path: string, maxBytes: number): string | undefined {
     if (!this.has(path)) return undefined;
-    const full = join(this.root, ...path.split('/'));
-    try {
-      if (!isInside(this.root, realpathSync(full))) return undefined;
-      const stat = statSync(full);
-      if (!stat.isFile() || stat.size > LIMITS.fileBytes) return undefined;
-      return readFileSync(full, 'utf8');
-    } catch {
+    if (this.#bytesRead >= LIMITS.totalBytes) {
+      if (!this.#budgetWarned) {
+        this.#budgetWarned = true;
+        this.warnings.push(
+          `stopped reading the project after ${LIMITS.totalBytes / (1024 * 1024)} MB: some files were not looked at`,
+        );
+      }
       return undefined;
     }
+    const full = join(this.root, ...path.split('/'));
+    let fd: number | undefined;
+    try {
+      const real = realpathSync(full);
+      if (!isInside(this.root, real)) return undefined;
+      // O_NONBLOCK: opening a FIFO put in the file's place returns at once instead of waiting for a writer.
+      fd = openSync(real, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+      const stat = fstatSync(fd);
+      if (!stat.isFile() || stat.size > maxBytes) return undefined;
+      const room = Math.min(maxBytes, LIMITS.totalBytes - this.#bytesRead);
+      const buffer = Buffer.alloc(Math.min(stat.size, room) + 1);
+      let length = 0;
+      while (length < buffer.length) {
+        const got = readSync(fd, buffer, length, buffer.length - length, null);
+        if (got === 0) break;
+        length += got;
+      }
+      this.#bytesRead += length;
+      // The file grew past the cap while we read it: as if it were too big from the start.
+      if (length > room) return undefined;
+      return buffer.subarray(0, length).toString('utf8');
+    } catch {
+      return undefined;
+    } finally {
+      if (fd !== undefined) closeSync(fd);
+    }
+  }
+
+  /**
+   * The text of a source file, or undefined when it cannot be read or is not text (it holds NUL bytes: a
+   * binary file named `.py`).
+   */
+  source(path: string): string | undefined {
+    const text = this.read(path);
+    return text === undefined || text.includes('\0') ? undefined : text;
+  }
+
+  /** A listed file that reads as absent (too big, not a regular file): a warning, once. */
+  #unreadable(path: string, maxBytes: number): void {
+    const line = `${path} could not be read (bigger than ${maxBytes / (1024 * 1024)} MB, or not a regular file): nothing was read from it`;
+    if (this.has(path) && !this.warnings.includes(line)) this.warnings.push(line);
   }
 
   /** A TOML file as a table, or undefined (absent, too big, or malformed: then a warning says so). */
   toml(path: string): Record<string, unknown> | undefined {
     const text = this.read(path);
-    if (text === undefined) return undefined;
+    if (text === undefined) {
+      this.#unreadable(path, LIMITS.fileBytes);
+      return undefined;
+    }
     try {
       return parseToml(text);
     } catch (error) {
@@ -125,9 +248,12 @@ export class ProjectFiles {
   }
 
   /** A JSON file, or undefined (absent, too big, or malformed: then a warning says so). */
-  json(path: string): unknown {
-    const text = this.read(path);
-    if (text === undefined) return undefined;
+  json(path: string, maxBytes: number = LIMITS.fileBytes): unknown {
+    const text = this.read(path, maxBytes);
+    if (text === undefined) {
+      this.#unreadable(path, maxBytes);
+      return undefined;
+    }
     try {
       return JSON.parse(text);
     } catch (error) {
