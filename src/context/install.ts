@@ -144,7 +144,7 @@ const lockedPlan = (
             `VIRTUAL_ENV=${VENV} /opt/poetry/bin/poetry install --only main --no-root --no-interaction --no-ansi --compile`,
           ),
         ],
-        project: installsProject && facts.dependencies.poetryPackage ? [projectInstall('without')] : [],
+        project: installsProject ? [projectInstall('without')] : [],
         summary: `Poetry ${TOOLS.poetry.version} installs the main group of \`poetry.lock\` into the virtualenv (\`poetry install --only main --no-root\`) before the source; the project installs after it`,
       };
     case 'pdm':

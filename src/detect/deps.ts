@@ -99,7 +99,52 @@ export const readRequirements = (
   return { requirements: { file, closure, hashes }, names, localReferences };
 };
 
-/** Package names of a lock file, from its `[[package]]` tables (uv, Poetry, pdm) or its JSON (pipenv). */
+/** The `[[package]]` tables of a TOML lock. */
+const lockPackages = (document: Record<string, unknown>): Record<string, unknown>[] =>
+  (Array.isArray(document.package) ? document.package : [])
+    .map((entry) => table(entry))
+    .filter((entry): entry is Record<string, unknown> => entry !== undefined);
+
+/** The names of `{ name = ... }` dependency entries. */
+const dependencyNames = (value: unknown): string[] =>
+  (Array.isArray(value) ? value : [])
+    .map((entry) => text(table(entry)?.name))
+    .filter((name): name is string => name !== undefined)
+    .map(normaliseName);
+
+/**
+ * What uv.lock installs without the dev group: the project's own dependencies (its package has
+ * `source = { editable | virtual = "." }`), and theirs, transitively. Dev and optional groups are left out.
+ */
+const uvMainNames = (packages: readonly Record<string, unknown>[]): string[] => {
+  const byName = new Map(packages.map((entry) => [normaliseName(text(entry.name) ?? ''), entry]));
+  const roots = packages.filter((entry) => {
+    const source = table(entry.source);
+    return source?.editable === '.' || source?.virtual === '.';
+  });
+  const seen = new Set<string>();
+  const queue = roots.flatMap((root) => dependencyNames(root.dependencies));
+  while (queue.length > 0 && seen.size < 10_000) {
+    const name = queue.shift() ?? '';
+    if (seen.has(name)) continue;
+    seen.add(name);
+    queue.push(...dependencyNames(byName.get(name)?.dependencies));
+  }
+  return [...seen];
+};
+
+/** Whether a Poetry or pdm lock entry belongs to the main (default) group; old locks without groups say so too. */
+const inMainGroup = (entry: Record<string, unknown>, main: string): boolean => {
+  const groups = Array.isArray(entry.groups) ? entry.groups : undefined;
+  if (groups !== undefined) return groups.includes(main);
+  const category = text(entry.category);
+  return category === undefined || category === main;
+};
+
+/**
+ * The names of what a lock installs for the image (its main or default group): uv, Poetry and pdm from their
+ * `[[package]]` tables, pipenv from Pipfile.lock's `default`. Undefined when the lock does not parse.
+ */
 const lockedNames = (files: ProjectFiles, manager: LockedManager): string[] | undefined => {
   const file = LOCK_FILES[manager];
   if (manager === 'pipenv') {
@@ -109,11 +154,50 @@ const lockedNames = (files: ProjectFiles, manager: LockedManager): string[] | un
   }
   const document = files.toml(file);
   if (document === undefined) return undefined;
-  const packages = Array.isArray(document.package) ? document.package : [];
+  const packages = lockPackages(document);
+  if (manager === 'uv') return uvMainNames(packages);
+  const main = manager === 'poetry' ? 'main' : 'default';
   return packages
-    .map((entry) => text(table(entry)?.name))
+    .filter((entry) => inMainGroup(entry, main))
+    .map((entry) => text(entry.name))
     .filter((name): name is string => name !== undefined)
     .map(normaliseName);
+};
+
+/** Keys of a tool's table in pyproject.toml that say which packages a wheel holds. */
+const PACKAGING_KEYS: readonly (readonly string[])[] = [
+  ['poetry', 'packages'],
+  ['setuptools', 'packages'],
+  ['setuptools', 'py-modules'],
+  ['hatch', 'build', 'targets', 'wheel', 'packages'],
+  ['hatch', 'build', 'targets', 'wheel', 'only-include'],
+  ['hatch', 'build', 'packages'],
+  ['flit', 'module'],
+  ['pdm', 'build', 'package-dir'],
+  ['pdm', 'build', 'includes'],
+  ['maturin'],
+];
+
+/**
+ * Whether `pip install .` (or the lock tool) can install the project itself: a setup.py; or a build backend with
+ * something to package (packaging configured, or a package or module named after the project at the top or
+ * under src/), unless Poetry's `package-mode = false` or uv's `package = false` says it is not a package.
+ * A Django site or a script folder with a build-system table but no package would fail to build.
+ */
+const installsItself = (files: ProjectFiles, pyproject: Pyproject | undefined): boolean => {
+  if (files.has('setup.py')) return true;
+  if (pyproject?.buildBackend === undefined) return false;
+  const tool = table(pyproject.document.tool);
+  if (table(tool?.poetry)?.['package-mode'] === false || table(tool?.uv)?.package === false) return false;
+  const configured = PACKAGING_KEYS.some((path) => {
+    let value: unknown = tool;
+    for (const key of path) value = table(value)?.[key];
+    return value !== undefined;
+  });
+  if (configured) return true;
+  if (pyproject.name === undefined) return false;
+  const module = pyproject.name.toLowerCase().replace(/[-.]+/g, '_');
+  return ['', 'src/'].some((root) => files.has(`${root}${module}/__init__.py`) || files.has(`${root}${module}.py`));
 };
 
 /** Names a Pipfile's `[packages]` declares. */
@@ -162,7 +246,7 @@ export const detectDependencies = (files: ProjectFiles, pyproject: Pyproject | u
     if (!DEV_ONLY.test(candidate)) for (const name of read.names) declared.add(name);
   }
 
-  const installable = pyproject?.buildBackend !== undefined || files.has('setup.py') || files.has('setup.cfg');
+  const installable = installsItself(files, pyproject);
   const present = LOCKED_MANAGERS.filter((manager) => locks[manager] !== undefined);
   const [chosen, ...others] = present;
   let detected: Detected<string>;
@@ -201,14 +285,7 @@ export const detectDependencies = (files: ProjectFiles, pyproject: Pyproject | u
     installable,
     setupCfg: files.has('setup.cfg'),
     setupPy: files.has('setup.py'),
-    poetryPackage: poetryInstallsProject(pyproject),
     declared: [...declared].sort(),
     warnings,
   };
-};
-
-/** Whether `poetry install` would install the project itself (Poetry's `package-mode`, default true). */
-const poetryInstallsProject = (pyproject: Pyproject | undefined): boolean => {
-  const poetry = table(table(pyproject?.document.tool)?.poetry);
-  return poetry?.['package-mode'] !== false && (pyproject?.buildBackend !== undefined || poetry !== undefined);
 };

@@ -50,20 +50,6 @@ interface Candidate {
   readonly port?: Detected<number>;
 }
 
-/**
- * Whether the project is installed in the image, so that its console scripts are on PATH and its code under
- * src/ importable: the Dockerfile installs it (`installable`: a build backend, setup.py or setup.cfg), pip or
- * uv can build it (a build backend or setup.py), and neither Poetry's `package-mode = false` nor uv's
- * `package = false` turns that off. When in doubt, not installed: the server is then pointed at src/, which
- * works either way.
- */
-export const projectInstalls = (sources: Sources, pyproject: Pyproject | undefined, installable: boolean): boolean => {
-  if (!installable) return false;
-  const tool = table(pyproject?.document.tool);
-  if (table(tool?.poetry)?.['package-mode'] === false || table(tool?.uv)?.package === false) return false;
-  return sources.files.has('setup.py') || table(pyproject?.document['build-system']) !== undefined;
-};
-
 /** Script names that are tools, not the project's program. */
 const NOT_ENTRIES = new Set([
   'setup.py',
@@ -172,7 +158,8 @@ const commandTargetExists = (sources: Sources, argv: readonly string[], dir: str
 export const detectEntry = (sources: Sources, pyproject: Pyproject | undefined, installable: boolean): EntryFacts => {
   const warnings: string[] = [];
   const oneOffs: OneOff[] = [];
-  const installs = projectInstalls(sources, pyproject, installable);
+  // Installed in the image (src/detect/deps.ts decides): its console scripts are on PATH, src/ importable.
+  const installs = installable;
   let appsCache: App[] | undefined;
   const apps = (): App[] => (appsCache ??= findApps(sources));
   let djangoCache: DjangoProject | undefined | null = null;

@@ -51,12 +51,13 @@ export interface DependencyFacts {
   readonly lockErrors: Readonly<Partial<Record<LockManager, string>>>;
   /** Requirements files that install a local path (`-e .`): they can only install after the source. */
   readonly localReferences: readonly string[];
-  /** A build backend (pyproject.toml), setup.py or setup.cfg makes the project installable (`pip install .`). */
+  /**
+   * The project itself installs (`pip install .`): a setup.py, or a build backend with a package to build (and
+   * not Poetry's `package-mode = false` or uv's `package = false`). One answer for the install and the entry.
+   */
   readonly installable: boolean;
   readonly setupPy: boolean;
   readonly setupCfg: boolean;
-  /** `poetry install` installs the project itself (Poetry's package-mode is not false). */
-  readonly poetryPackage: boolean;
   /** Normalised (PEP 503) names of every package the project declares or locks. */
   readonly declared: readonly string[];
   /** What the choice of a manager must tell the user (two locks at once, ...). */

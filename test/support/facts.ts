@@ -20,7 +20,6 @@ export const makeFacts = (over: Partial<ProjectFacts> = {}): ProjectFacts => ({
     installable: false,
     setupPy: false,
     setupCfg: false,
-    poetryPackage: false,
     declared: [],
     warnings: [],
   },

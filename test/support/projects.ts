@@ -49,6 +49,9 @@ const LOCKED_PACKAGE = (lines: readonly string[]): string =>
     '',
   ].join('\n');
 
+/** The package a pyproject.toml named "shop" builds: without it, the project itself cannot be installed. */
+const SHOP_PACKAGE = { 'shop/__init__.py': '' };
+
 const HASH = 'sha256:f4bcbefc124291925f1a26446da31a5178f9483862233b23c0c96a20701f670c';
 
 /** The files of a project whose dependencies are declared the `kind` way. */
@@ -64,7 +67,7 @@ export const depsFiles = (kind: DepsProject): Record<string, string> => {
         'requirements/dev.txt': '-r base.txt\npytest==8.4.0\n',
       };
     case 'pyproject':
-      return { 'pyproject.toml': PYPROJECT('hatchling'), 'README.md': '# shop\n' };
+      return { 'pyproject.toml': PYPROJECT('hatchling'), 'README.md': '# shop\n', ...SHOP_PACKAGE };
     case 'setup-cfg':
       return {
         'setup.cfg':
@@ -80,18 +83,21 @@ export const depsFiles = (kind: DepsProject): Record<string, string> => {
       return {
         'pyproject.toml': PYPROJECT('hatchling'),
         'README.md': '# shop\n',
+        ...SHOP_PACKAGE,
         'uv.lock': `version = 1\nrevision = 3\nrequires-python = ">=3.12"\n\n${LOCKED_PACKAGE(['source = { registry = "https://pypi.org/simple" }'])}`,
       };
     case 'poetry':
       return {
         'pyproject.toml': PYPROJECT('poetry'),
         'README.md': '# shop\n',
+        ...SHOP_PACKAGE,
         'poetry.lock': `${LOCKED_PACKAGE(['description = ""', 'optional = false', 'python-versions = ">=3.9"', 'groups = ["main"]'])}\n[metadata]\nlock-version = "2.1"\npython-versions = ">=3.12"\ncontent-hash = "0000"\n`,
       };
     case 'pdm':
       return {
         'pyproject.toml': PYPROJECT('pdm'),
         'README.md': '# shop\n',
+        ...SHOP_PACKAGE,
         'pdm.lock': `[metadata]\ngroups = ["default"]\nstrategy = ["inherit_metadata"]\nlock_version = "4.5.0"\ncontent_hash = "sha256:0000"\n\n${LOCKED_PACKAGE(['requires_python = ">=3.9"', 'groups = ["default"]'])}`,
       };
     case 'pipenv':
