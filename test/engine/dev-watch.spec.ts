@@ -89,6 +89,10 @@ describe('engine: the development loop (compose.dev.yaml, Compose v2 watch)', fu
       await new Promise((resolve) => setTimeout(resolve, 3000));
       if (watcher.exitCode === null) watcher.kill('SIGKILL');
     }
+    // The Compose plugin is a child of the docker client: killed, the client may leave it holding these pipes.
+    watcher?.stdout?.destroy();
+    watcher?.stderr?.destroy();
+    watcher?.unref();
     if (app && v2) await compose(['down', '--volumes', '--remove-orphans', '--rmi', 'local']).catch(() => undefined);
     await app?.dispose();
   });

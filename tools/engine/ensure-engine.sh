@@ -97,21 +97,56 @@ $(tail -n 20 "${apt_log}")"
 fi
 
 pidfile=/var/run/docker.pid
-if [ -s "${pidfile}" ] && kill -0 "$(cat "${pidfile}")" 2>/dev/null; then
-  # A daemon is running but not answering yet (still starting, or stuck): give it time, do not start another.
-  echo "ensure-engine: dockerd (pid $(cat "${pidfile}")) is running but does not answer yet; waiting up to ${wait_seconds}s" >&2
-  if wait_for_engine; then
-    say_ready
-    exit 0
+running_pid="$(cat "${pidfile}" 2>/dev/null || true)"
+if [ -n "${running_pid}" ] && kill -0 "${running_pid}" 2>/dev/null; then
+  # A daemon is running but not answering (starting, stopping, or stuck): give it time, do not start another.
+  # One that ends meanwhile (it was stopping) is replaced below.
+  echo "ensure-engine: dockerd (pid ${running_pid}) is running but does not answer yet; waiting up to ${wait_seconds}s" >&2
+  waited=0
+  while [ "${waited}" -lt "${wait_seconds}" ] && kill -0 "${running_pid}" 2>/dev/null; do
+    if answers; then
+      say_ready
+      exit 0
+    fi
+    sleep 1
+    waited=$((waited + 1))
+  done
+  if kill -0 "${running_pid}" 2>/dev/null; then
+    fail "dockerd (pid ${running_pid}) runs but does not answer after ${wait_seconds}s; see its log (${daemon_log} if this script started it)"
   fi
-  fail "dockerd (pid $(cat "${pidfile}")) runs but does not answer after ${wait_seconds}s; see its log (${daemon_log} if this script started it)"
+  echo "ensure-engine: dockerd (pid ${running_pid}) has ended" >&2
 fi
+
+# What earlier test runs left on this engine: a run killed mid-suite leaves its containers, which come back with the
+# daemon (restart: unless-stopped) and hold their published ports, and maybe the swarm the swarm suite started.
+# Only a daemon this script starts is cleaned, as no other run can be using it yet. Test projects are named
+# dbt<10 hex> (tools/engine/project.ts); the swarm suite labels a node whose swarm it started.
+remove_leftovers() {
+  local ids names
+  if [ "$(docker info --format '{{ index .Swarm.LocalNodeState }}' 2>/dev/null)" = active ] &&
+    [ "$(docker node inspect --format '{{ index .Spec.Labels "docker-best.swarm-test" }}' self 2>/dev/null)" = 1 ]; then
+    docker swarm leave --force >/dev/null 2>&1 || true
+  fi
+  ids="$(docker ps -a --format '{{.ID}} {{ .Label "com.docker.compose.project" }}' | grep -E ' dbt[0-9a-f]{10}$' | cut -d' ' -f1 || true)"
+  if [ -n "${ids}" ]; then
+    echo "ensure-engine: removing $(echo "${ids}" | wc -l) container(s) left by an earlier test run" >&2
+    # shellcheck disable=SC2086 # one id per word
+    docker rm -f ${ids} >/dev/null 2>&1 || true
+  fi
+  names="$(docker network ls --format '{{.Name}}' | grep -E '^dbt[0-9a-f]{10}_' || true)"
+  # shellcheck disable=SC2086
+  [ -z "${names}" ] || docker network rm ${names} >/dev/null 2>&1 || true
+  names="$(docker volume ls --format '{{.Name}}' | grep -E '^dbt[0-9a-f]{10}_' || true)"
+  # shellcheck disable=SC2086
+  [ -z "${names}" ] || docker volume rm ${names} >/dev/null 2>&1 || true
+}
 
 echo "ensure-engine: starting dockerd in the background (log: ${daemon_log})" >&2
 # setsid and no inherited descriptors: the daemon outlives this script and the test run, and holds no pipe open.
 setsid nohup dockerd >>"${daemon_log}" 2>&1 </dev/null &
 daemon=$!
 if wait_for_engine; then
+  remove_leftovers
   say_ready
   exit 0
 fi
