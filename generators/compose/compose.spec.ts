@@ -79,7 +79,7 @@ describe('docker-best:compose', () => {
     assert.equal(service.restart, 'no');
   });
 
-  it('keeps the service and volume names strings in YAML 1.1, which docker-compose 1.29 reads', async () => {
+  it('keeps the service and volume names strings in YAML 1.1, which docker-compose 1.29 reads, and unquoted', async () => {
     const generated = await generate({
       generator: 'compose',
       options: { defaults: true, name: 'acme/e0', volumes: '/srv/yes,/srv/8' },
@@ -88,8 +88,10 @@ describe('docker-best:compose', () => {
       unknown,
       Map<unknown, unknown>
     >;
-    assert.deepEqual([...(compose.get('services')?.keys() ?? [])], ['e0']);
+    // `e0` is a number to YAML 1.1 readers, `yes` a boolean, `8` an integer: each gets a prefix instead of quotes.
+    assert.deepEqual([...(compose.get('services')?.keys() ?? [])], ['app-e0']);
     assert.deepEqual([...(compose.get('volumes')?.keys() ?? [])], ['vol-yes', 'vol-8']);
+    assert.doesNotMatch(generated.read('compose.yaml'), /^\s*"[^"]*":/m, 'no key is quoted');
   });
 
   it('runs a notebook job once: no restart policy that would start it again', async () => {

@@ -15,7 +15,7 @@ import { COMPOSE_LIMITS } from '../catalogue.js';
 import { STACKS } from '../stacks.js';
 import type { Answers } from '../model.js';
 import { imageBasename } from '../validate.js';
-import { yamlSingleQuoted, yamlString } from './quote.js';
+import { yamlScalar, yamlSingleQuoted, yamlString } from './quote.js';
 
 export const COMPOSE_NEEDS = [
   'stack',
@@ -35,7 +35,7 @@ export interface ComposeContext {
   /** Quoted image reference; the tag comes from $TAG, as printed by build.sh. */
   readonly image: string;
   readonly ports: readonly string[];
-  /** `key` is the quoted top-level volume name; `mount` the service's entry (dclint wants it unquoted). */
+  /** `key` is the top-level volume name as a YAML key; `mount` the service's entry (dclint wants it unquoted). */
   readonly volumes: readonly { readonly key: string; readonly path: string; readonly mount: string }[];
   readonly limits: typeof COMPOSE_LIMITS;
   /** Quoted restart policy: a batch job runs once; a service or a worker comes back. */
@@ -51,15 +51,12 @@ const volumeSlug = (segment: string): string =>
     .replace(/^[^a-z0-9]+/, '')
     .replace(/-+$/, '');
 
-/** Words YAML 1.1 (docker-compose 1.29 reads compose files with it) takes for booleans or null. */
-const YAML_WORDS = /^(?:y|yes|n|no|true|false|on|off|null)$/i;
-
 /**
  * A name that stays a string key in YAML 1.1 and 1.2 and fits Compose's name rules: it starts with a letter
  * and is no YAML word (`8` or `yes` would be read as a number or a boolean), else it gets a prefix.
  */
 export const yamlSafeName = (slug: string, prefix: string): string =>
-  /^[a-z][a-z0-9_.-]*$/.test(slug) && !YAML_WORDS.test(slug) ? slug : `${prefix}-${slug}`;
+  yamlScalar(slug) === slug ? slug : `${prefix}-${slug}`;
 
 /**
  * A readable, unique volume name per path: its last segment, with parent segments added until unique.
@@ -98,12 +95,12 @@ export const isBatchJob = (answers: Pick<Answers, 'stack' | 'port' | 'health'>):
 const serviceBasics = (answers: ComposeAnswers): Pick<ComposeContext, 'service' | 'image' | 'volumes'> => {
   const names = volumeNames(answers.volumes);
   return {
-    service: yamlString(serviceName(answers.name)),
+    service: yamlScalar(serviceName(answers.name)),
     image: yamlString(`${answers.name}:\${TAG:-latest}`),
     volumes: answers.volumes.map((path, index) => {
       const name = names[index] ?? `data-${index}`;
       // Validated names and paths need no quotes; dclint asks for none in volume entries.
-      return { key: yamlString(name), path, mount: `${name}:${path}` };
+      return { key: yamlScalar(name), path, mount: `${name}:${path}` };
     }),
   };
 };
@@ -115,9 +112,9 @@ export const composeContext = (answers: ComposeAnswers, facts: Pick<ProjectFacts
     // Quoted, in single quotes: the style dclint's require-quotes-in-ports rule asks for.
     ports: answers.port === null ? [] : [yamlSingleQuoted(`127.0.0.1:${answers.port}:${answers.port}`)],
     limits: COMPOSE_LIMITS,
-    // A notebook, or a script with no port and no healthcheck, is a job that runs once. "no" is quoted:
+    // A notebook, or a script with no port and no healthcheck, is a job that runs once. "no" comes out quoted:
     // unquoted, YAML 1.1 (docker-compose 1.29) reads it as false.
-    restart: yamlString(isBatchJob(answers) ? 'no' : 'unless-stopped'),
+    restart: yamlScalar(isBatchJob(answers) ? 'no' : 'unless-stopped'),
   };
 };
 

@@ -25,7 +25,7 @@ import { djangoRunserver, listenOn, reloading, serverOf } from '../servers.js';
 import { serviceName, yamlSafeName } from './compose.js';
 import { APP_HOME, convertedScript } from './dockerfile.js';
 import { APP_DIR, VENV, installPlan } from './install.js';
-import { yamlSingleQuoted, yamlString } from './quote.js';
+import { yamlScalar, yamlSingleQuoted, yamlString } from './quote.js';
 
 export const DEV_NEEDS = [
   'name',
@@ -166,7 +166,7 @@ export const devContext = (answers: DevAnswers, facts: DevFacts): DevContext => 
   const service = serviceName(answers.name);
   const volume = yamlSafeName(`debugpy-${DEBUGPY.version}`, 'vol');
   return {
-    service: yamlString(service),
+    service: yamlScalar(service),
     image: yamlString(`${answers.name}:${DEV_TAG}`),
     command: flow([...dropPrivileges(answers.uid, answers.gid), ...argv]),
     action: run.reloads ? 'sync' : 'sync+restart',
@@ -184,7 +184,7 @@ export const devContext = (answers: DevAnswers, facts: DevFacts): DevContext => 
       debugport === null
         ? null
         : {
-            service: yamlString(`${service}-debugpy`),
+            service: yamlScalar(`${service}-debugpy`),
             image: yamlString(`${answers.name}:${DEV_TAG}-${BUILDER_STAGE}`),
             target: BUILDER_STAGE,
             volume: yamlString(volume),
