@@ -15,10 +15,10 @@ fi
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/docker-best-${example}-XXXXXX")"
 cp -R "${root}/examples/${example}/." "${work}/"
-echo "==> npx docker-best --defaults $*   (in a copy of examples/${example}: ${work})"
+echo "==> npx generator-docker-best --defaults $*   (in a copy of examples/${example}: ${work})"
 (cd "${work}" && node "${root}/dist/bin/docker-best.js" --defaults "$@" </dev/null)
 
-for file in Dockerfile .dockerignore build.sh compose.yaml README.Docker.md .yo-rc.json; do
+for file in Dockerfile .dockerignore build.sh compose.yaml compose.dev.yaml stack.yaml README.Docker.md .yo-rc.json; do
   printf '\n==> %s\n' "${file}"
   cat "${work}/${file}"
 done
