@@ -188,6 +188,23 @@ describe('docker-best:dockerfile: installing the dependencies', () => {
     });
     assert.doesNotMatch(declared.read('Dockerfile'), /gunicorn==/, 'a declared server is not installed again');
   });
+
+  it('takes fastapi[standard] as declaring uvicorn: no second pin of it over the one its extra resolves', async () => {
+    const app = { 'main.py': 'from fastapi import FastAPI\n\napp = FastAPI()\n' };
+    for (const files of [
+      { 'requirements.txt': 'fastapi[standard]==0.115.0\n' },
+      {
+        'pyproject.toml': '[project]\nname = "api"\nversion = "1"\ndependencies = ["FastAPI[all]>=0.115"]\n',
+      },
+    ]) {
+      const run = await generate({ options: { defaults: true }, files: { ...app, ...files } });
+      const dockerfile = run.read('Dockerfile');
+      assert.match(dockerfile, /CMD \["uvicorn"/);
+      assert.doesNotMatch(dockerfile, /uvicorn==/, Object.keys(files).join());
+    }
+    const bare = await generate({ options: { defaults: true }, files: { ...app, 'requirements.txt': 'fastapi\n' } });
+    assert.match(bare.read('Dockerfile'), /uvicorn==/, 'plain fastapi brings no server: the pinned one is installed');
+  });
 });
 
 describe('docker-best:dockerfile: what a lock installs, on projects shaped like real ones', () => {

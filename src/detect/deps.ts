@@ -40,6 +40,35 @@ export const requirementName = (requirement: string): string | undefined => {
   return match?.[1] === undefined ? undefined : normaliseName(match[1]);
 };
 
+/**
+ * Servers a package's extras install: `fastapi[standard]` brings uvicorn (and the `fastapi` command), so a
+ * project that declares it declares its server too, and the image must not install another pin of it.
+ */
+const EXTRAS_BRING: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {
+  fastapi: {
+    standard: ['uvicorn', 'fastapi-cli'],
+    'standard-no-fastapi-cloud-cli': ['uvicorn', 'fastapi-cli'],
+    all: ['uvicorn', 'fastapi-cli'],
+  },
+  'fastapi-slim': { standard: ['uvicorn', 'fastapi-cli'], all: ['uvicorn', 'fastapi-cli'] },
+  litestar: { standard: ['uvicorn'] },
+};
+
+/**
+ * What a PEP 508 requirement installs, by name: its project and what its extras bring that the generator
+ * cares about (`FastAPI[standard]>=0.115` -> fastapi, uvicorn, fastapi-cli).
+ */
+export const requirementNames = (requirement: string): string[] => {
+  const name = requirementName(requirement);
+  if (name === undefined) return [];
+  const extras = /^\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*\[([^\]]*)\]/.exec(requirement)?.[1] ?? '';
+  const brought = extras
+    .split(',')
+    .map((extra) => normaliseName(extra.trim()))
+    .flatMap((extra) => EXTRAS_BRING[name]?.[extra] ?? []);
+  return [name, ...brought];
+};
+
 /** Files of this name pattern are development-only requirements, never the default. */
 const DEV_ONLY =
   /(?:^|[-_/.])(?:dev|develop|development|test|tests|testing|lint|docs?|ci|local|tox|typing)(?:[-_/.]|$)/i;
@@ -90,8 +119,7 @@ export const readRequirements = (
         continue;
       }
       if (line.startsWith('-')) continue;
-      const name = requirementName(line);
-      if (name !== undefined) names.push(name);
+      names.push(...requirementNames(line));
     }
   };
   visit(file, 0);
@@ -207,10 +235,8 @@ const pipfileNames = (files: ProjectFiles): string[] =>
 export const detectDependencies = (files: ProjectFiles, pyproject: Pyproject | undefined): DependencyFacts => {
   const declared = new Set<string>();
   const warnings: string[] = [];
-  for (const requirement of pyproject?.dependencies ?? []) {
-    const name = requirementName(requirement);
-    if (name !== undefined) declared.add(name);
-  }
+  for (const requirement of pyproject?.dependencies ?? [])
+    for (const name of requirementNames(requirement)) declared.add(name);
 
   // Locks: present, and whether they parse.
   const locks: Partial<Record<LockedManager, string>> = {};
