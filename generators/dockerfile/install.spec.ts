@@ -191,12 +191,13 @@ describe('docker-best:dockerfile: installing the dependencies', () => {
 
   it('takes fastapi[standard] as declaring uvicorn: no second pin of it over the one its extra resolves', async () => {
     const app = { 'main.py': 'from fastapi import FastAPI\n\napp = FastAPI()\n' };
-    for (const files of [
+    const projects: Record<string, string>[] = [
       { 'requirements.txt': 'fastapi[standard]==0.115.0\n' },
       {
         'pyproject.toml': '[project]\nname = "api"\nversion = "1"\ndependencies = ["FastAPI[all]>=0.115"]\n',
       },
-    ]) {
+    ];
+    for (const files of projects) {
       const run = await generate({ options: { defaults: true }, files: { ...app, ...files } });
       const dockerfile = run.read('Dockerfile');
       assert.match(dockerfile, /CMD \["uvicorn"/);

@@ -16,6 +16,9 @@ import type { Pyproject } from './pyproject.js';
 export const LOCKED_MANAGERS = ['uv', 'poetry', 'pdm', 'pipenv'] as const;
 export type LockedManager = (typeof LOCKED_MANAGERS)[number];
 
+export const isLockedManager = (value: string): value is LockedManager =>
+  (LOCKED_MANAGERS as readonly string[]).includes(value);
+
 export const LOCK_FILES: Readonly<Record<LockedManager, string>> = {
   uv: 'uv.lock',
   poetry: 'poetry.lock',
@@ -144,21 +147,22 @@ const dependencyNames = (value: unknown): string[] =>
  * What uv.lock installs without the dev group: the project's own dependencies (its package has
  * `source = { editable | virtual = "." }`), and theirs, transitively. Dev and optional groups are left out.
  */
-const uvMainNames = (packages: readonly Record<string, unknown>[]): string[] => {
+const uvMain = (packages: readonly Record<string, unknown>[]): Record<string, unknown>[] => {
   const byName = new Map(packages.map((entry) => [normaliseName(text(entry.name) ?? ''), entry]));
   const roots = packages.filter((entry) => {
     const source = table(entry.source);
     return source?.editable === '.' || source?.virtual === '.';
   });
-  const seen = new Set<string>();
+  const seen = new Map<string, Record<string, unknown>>();
   const queue = roots.flatMap((root) => dependencyNames(root.dependencies));
   while (queue.length > 0 && seen.size < 10_000) {
     const name = queue.shift() ?? '';
-    if (seen.has(name)) continue;
-    seen.add(name);
-    queue.push(...dependencyNames(byName.get(name)?.dependencies));
+    const entry = byName.get(name);
+    if (seen.has(name) || entry === undefined) continue;
+    seen.set(name, entry);
+    queue.push(...dependencyNames(entry.dependencies));
   }
-  return [...seen];
+  return [...seen.values()];
 };
 
 /** Whether a Poetry or pdm lock entry belongs to the main (default) group; old locks without groups say so too. */
@@ -170,24 +174,33 @@ const inMainGroup = (entry: Record<string, unknown>, main: string): boolean => {
 };
 
 /**
+ * The `[[package]]` tables of what a TOML lock (uv, Poetry, pdm) installs for the image: its main or default
+ * group. Undefined when the lock does not parse.
+ */
+export const mainLockPackages = (
+  files: ProjectFiles,
+  manager: Exclude<LockedManager, 'pipenv'>,
+): Record<string, unknown>[] | undefined => {
+  const document = files.toml(LOCK_FILES[manager]);
+  if (document === undefined) return undefined;
+  const packages = lockPackages(document);
+  if (manager === 'uv') return uvMain(packages);
+  const main = manager === 'poetry' ? 'main' : 'default';
+  return packages.filter((entry) => inMainGroup(entry, main));
+};
+
+/**
  * The names of what a lock installs for the image (its main or default group): uv, Poetry and pdm from their
  * `[[package]]` tables, pipenv from Pipfile.lock's `default`. Undefined when the lock does not parse.
  */
 const lockedNames = (files: ProjectFiles, manager: LockedManager): string[] | undefined => {
-  const file = LOCK_FILES[manager];
   if (manager === 'pipenv') {
-    const json = table(files.json(file));
+    const json = table(files.json(LOCK_FILES.pipenv));
     if (json === undefined) return undefined;
     return Object.keys(table(json.default) ?? {}).map(normaliseName);
   }
-  const document = files.toml(file);
-  if (document === undefined) return undefined;
-  const packages = lockPackages(document);
-  if (manager === 'uv') return uvMainNames(packages);
-  const main = manager === 'poetry' ? 'main' : 'default';
-  return packages
-    .filter((entry) => inMainGroup(entry, main))
-    .map((entry) => text(entry.name))
+  return mainLockPackages(files, manager)
+    ?.map((entry) => text(entry.name))
     .filter((name): name is string => name !== undefined)
     .map(normaliseName);
 };

@@ -5,7 +5,7 @@
  * with a real parser within a fixed budget (src/detect/python.ts). Nothing here writes, and nothing here
  * throws on what a project holds: what cannot be read becomes a warning.
  */
-import { detectDependencies } from './deps.js';
+import { detectDependencies, isLockedManager } from './deps.js';
 import { detectEntry } from './entry.js';
 import type { ProjectFacts } from './facts.js';
 import { ProjectFiles } from './files.js';
@@ -13,6 +13,7 @@ import { detectNotebooks } from './notebooks.js';
 import { readPyproject } from './pyproject.js';
 import { detectPython } from './python-version.js';
 import { isTestPath, Sources } from './sources.js';
+import { binaryPackages } from './wheels.js';
 
 export type { ProjectFacts } from './facts.js';
 
@@ -25,8 +26,9 @@ export const detectProject = (root: string): ProjectFacts => {
   const pyproject = document === undefined ? undefined : readPyproject(document);
   const sources = new Sources(files);
   const notebooks = detectNotebooks(files);
-  const python = detectPython(files, pyproject);
   const dependencies = detectDependencies(files, pyproject);
+  const manager = dependencies.detected.value;
+  const python = detectPython(files, pyproject, isLockedManager(manager) ? binaryPackages(files, manager) : []);
   const found = detectEntry(sources, pyproject, dependencies.installable);
   const hasPython = sources.pyFiles.length > 0;
   const helpers = sources.pyFiles.filter((path) => !isTestPath(path) && path !== 'setup.py');

@@ -9,6 +9,7 @@ import { PYTHON } from '../catalogue.js';
 import type { Detected } from './facts.js';
 import { table, text, type ProjectFiles } from './files.js';
 import type { Pyproject } from './pyproject.js';
+import type { BinaryPackage } from './wheels.js';
 
 /** A request: PEP 440 specifiers, any of which may hold (Poetry's `||`). */
 interface Request {
@@ -170,13 +171,46 @@ const requests = (files: ProjectFiles, pyproject: Pyproject | undefined, warning
   return found;
 };
 
-/** The Python line the project asks for, and warnings about it. */
+/** `asyncpg 0.30.0, greenlet 3.2.3`: at most three named, then how many more. */
+const named = (packages: readonly BinaryPackage[]): string => {
+  const shown = packages.slice(0, 3).map((entry) => `${entry.name} ${entry.version}`);
+  return packages.length > 3 ? `${shown.join(', ')} and ${String(packages.length - 3)} more` : shown.join(', ');
+};
+
+/**
+ * The Python line for the project, and warnings about it: the newest catalogue line that the project asks for
+ * (the first request found) and that every binary package of its lock has a wheel for (src/detect/wheels.ts).
+ */
 export const detectPython = (
   files: ProjectFiles,
   pyproject: Pyproject | undefined,
+  binary: readonly BinaryPackage[] = [],
 ): { python?: Detected<string>; warnings: string[] } => {
   const warnings: string[] = [];
   const [request] = requests(files, pyproject, warnings);
+  const lines = lineVersions();
+  const asked = request === undefined ? lines : lines.filter((entry) => holds(entry.version, request.alternatives));
+  const lacking = (minor: number): BinaryPackage[] => binary.filter((entry) => !entry.installsOn(minor));
+  const wheeled = asked.find((entry) => lacking(entry.minor).length === 0);
+  const [first] = asked;
+  if (first !== undefined && wheeled === undefined && binary.length > 0) {
+    warnings.push(
+      `${named(lacking(first.minor))} in the lock has no Linux wheel for Python ${first.line}: it compiles from ` +
+        'source in the build, which needs a compiler (--buildpackages build-essential=12.*)',
+    );
+  }
+  if (wheeled !== undefined && first !== undefined && wheeled !== first) {
+    const newer = asked.slice(0, asked.indexOf(wheeled));
+    const missing = named(lacking(first.minor));
+    const base = request === undefined ? '' : `${request.shownAs}; `;
+    return {
+      python: {
+        value: wheeled.line,
+        why: `${base}${wheeled.line} is the newest line the lock's wheels allow (no ${newer.map((entry) => entry.line).join(' or ')} wheel of ${missing})`,
+      },
+      warnings,
+    };
+  }
   if (request === undefined) return { warnings };
   const found = lineFor(request);
   if (found === undefined) return { warnings };

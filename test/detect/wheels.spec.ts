@@ -1,0 +1,127 @@
+/**
+ * The Python line a lock's wheels allow (src/detect/wheels.ts): a package locked with wheels for particular
+ * CPython versions only (asyncpg, greenlet, pydantic-core) would compile from source on a newer Python, which
+ * the slim builder cannot; detection then takes the newest line every such package has a Linux wheel for.
+ */
+import assert from 'node:assert/strict';
+import { newestPython, pythonLines } from '../../src/catalogue.js';
+import { wheelTags } from '../../src/detect/wheels.js';
+import { detect } from '../support/project-dirs.js';
+
+const NEWEST = newestPython();
+const minorOf = (line: string): number => Number(line.split('.')[1]);
+/** The catalogue line just below the newest: the newest a lock without newest-line wheels allows. */
+const SECOND = pythonLines()[1] ?? NEWEST;
+
+const wheel = (name: string, version: string, python: string, abi: string, platform: string): string =>
+  `${name}-${version}-${python}-${abi}-${platform}.whl`;
+
+/** Wheels for CPython 3.<from> to 3.<to>, manylinux and macOS. */
+const cpWheels = (name: string, version: string, from: number, to: number): string[] =>
+  Array.from({ length: to - from + 1 }, (_unused, index) => from + index).flatMap((minor) => [
+    wheel(name, version, `cp3${String(minor)}`, `cp3${String(minor)}`, 'manylinux_2_17_x86_64.manylinux2014_x86_64'),
+    wheel(name, version, `cp3${String(minor)}`, `cp3${String(minor)}`, 'macosx_11_0_arm64'),
+  ]);
+
+const poetryProject = (
+  packages: { name: string; version: string; files: string[]; group?: string }[],
+): Record<string, string> => ({
+  'pyproject.toml':
+    '[project]\nname = "api"\nversion = "0.1.0"\nrequires-python = ">=3.9"\ndependencies = ["asyncpg"]\n',
+  'poetry.lock': packages
+    .map(
+      (entry) =>
+        `[[package]]\nname = "${entry.name}"\nversion = "${entry.version}"\noptional = false\n` +
+        `python-versions = ">=3.9"\ngroups = ["${entry.group ?? 'main'}"]\nfiles = [\n` +
+        entry.files.map((file) => `    {file = "${file}", hash = "sha256:00"},\n`).join('') +
+        ']\n',
+    )
+    .join('\n'),
+});
+
+describe('the Python line the lock wheels allow', () => {
+  it('reads the tags of a wheel name: exact CPython lines, abi3 from a line on, pure wheels, other platforms', () => {
+    assert.deepEqual(wheelTags(wheel('asyncpg', '0.30.0', 'cp313', 'cp313', 'manylinux_2_17_x86_64')), {
+      pure: false,
+      minors: [13],
+    });
+    assert.deepEqual(wheelTags(wheel('cryptography', '44.0.0', 'cp39', 'abi3', 'manylinux_2_28_x86_64')), {
+      pure: false,
+      minors: [],
+      from: 9,
+    });
+    assert.equal(wheelTags(wheel('fastapi', '0.115.0', 'py3', 'none', 'any'))?.pure, true);
+    assert.equal(wheelTags(wheel('pywin32', '308', 'cp313', 'cp313', 'win_amd64')), undefined);
+    assert.deepEqual(
+      wheelTags('https://files.example/x/greenlet-3.2.3-cp314-cp314-musllinux_1_2_x86_64.whl')?.minors,
+      [14],
+    );
+    assert.equal(wheelTags('asyncpg-0.30.0.tar.gz'), undefined);
+  });
+
+  it('a Poetry lock with a binary package that has no wheel for the newest line: the newest line it has one for', () => {
+    const facts = detect(
+      poetryProject([
+        {
+          name: 'asyncpg',
+          version: '0.30.0',
+          files: [...cpWheels('asyncpg', '0.30.0', 9, minorOf(SECOND)), 'asyncpg-0.30.0.tar.gz'],
+        },
+        { name: 'fastapi', version: '0.116.1', files: ['fastapi-0.116.1-py3-none-any.whl', 'fastapi-0.116.1.tar.gz'] },
+      ]),
+    );
+    assert.equal(facts.python?.value, SECOND);
+    assert.match(facts.python?.why ?? '', /asyncpg 0\.30\.0/);
+    assert.match(facts.python?.why ?? '', new RegExp(`no ${NEWEST.replace('.', '\\.')} `));
+  });
+
+  it('pure wheels, abi3 wheels and sdist-only packages leave the newest line', () => {
+    const facts = detect(
+      poetryProject([
+        { name: 'fastapi', version: '0.116.1', files: ['fastapi-0.116.1-py3-none-any.whl'] },
+        {
+          name: 'cryptography',
+          version: '44.0.0',
+          files: [wheel('cryptography', '44.0.0', 'cp39', 'abi3', 'manylinux_2_28_x86_64')],
+        },
+        { name: 'legacy', version: '1.0', files: ['legacy-1.0.tar.gz'] },
+      ]),
+    );
+    assert.equal(facts.python?.value, NEWEST);
+  });
+
+  it("a binary package of the dev group does not hold the image's Python back", () => {
+    const facts = detect(
+      poetryProject([
+        { name: 'fastapi', version: '0.116.1', files: ['fastapi-0.116.1-py3-none-any.whl'] },
+        { name: 'mypy', version: '1.0', files: cpWheels('mypy', '1.0', 9, 11), group: 'dev' },
+      ]),
+    );
+    assert.equal(facts.python?.value, NEWEST);
+  });
+
+  it('uv.lock: wheels by URL, the main dependencies of the project followed', () => {
+    const url = (file: string): string => `https://files.pythonhosted.org/packages/ab/cd/${file}`;
+    const facts = detect({
+      'pyproject.toml': '[project]\nname = "api"\nversion = "0.1.0"\ndependencies = ["greenlet"]\n',
+      'uv.lock': [
+        'version = 1\nrequires-python = ">=3.12"\n',
+        '[[package]]\nname = "api"\nversion = "0.1.0"\nsource = { virtual = "." }\ndependencies = [{ name = "greenlet" }]\n',
+        '[[package]]\nname = "greenlet"\nversion = "3.2.3"\nsource = { registry = "https://pypi.org/simple" }\n' +
+          `wheels = [\n${cpWheels('greenlet', '3.2.3', 12, minorOf(SECOND))
+            .map((file) => `    { url = "${url(file)}", hash = "sha256:00" },\n`)
+            .join('')}]\n`,
+      ].join('\n'),
+    });
+    assert.equal(facts.python?.value, SECOND);
+  });
+
+  it('a binary package with no wheel for any line the project allows: the asked line, and a warning naming it', () => {
+    const facts = detect(poetryProject([{ name: 'oldbin', version: '1.0', files: cpWheels('oldbin', '1.0', 6, 8) }]));
+    assert.equal(facts.python?.value, NEWEST);
+    assert.ok(
+      facts.warnings.some((warning) => /oldbin 1\.0 .*no Linux wheel .*compiler/.test(warning)),
+      facts.warnings.join('\n'),
+    );
+  });
+});
