@@ -3,7 +3,7 @@ import { readdirSync } from 'node:fs';
 import { parse } from 'yaml';
 import { COMPOSE_LIMITS } from '../../src/catalogue.js';
 import { volumeNames } from '../../src/context/compose.js';
-import { generate } from '../../test/support/generate.js';
+import { generate, refusedRun } from '../../test/support/generate.js';
 
 interface Service {
   image?: string;
@@ -136,21 +136,13 @@ describe('docker-best:compose', () => {
 
   it('does not shadow a docker-compose.yml the project has: it names it and writes nothing, unless --force', async () => {
     const files = { 'app.py': 'print(1)\n', 'docker-compose.yml': 'services:\n  web:\n    build: .\n' };
-    let dir = '';
-    const error = await generate({
+    const { message, dir } = await refusedRun({
       options: { defaults: true },
       force: false,
       files,
-      onDir: (folder) => {
-        dir = folder;
-      },
-    }).then(
-      () => undefined,
-      (thrown: unknown) => thrown,
-    );
-    assert.ok(error instanceof Error && (error as { isUserError?: boolean }).isUserError === true, String(error));
+    });
     assert.match(
-      error.message,
+      message,
       /^docker-compose\.yml is already here, and docker compose would read a new compose\.yaml instead: nothing was written; pass --force/,
     );
     assert.deepEqual(readdirSync(dir).sort(), Object.keys(files).sort());

@@ -17,7 +17,7 @@ import {
   runText,
   type ParsedDockerfile,
 } from '../../tools/dockerfile.js';
-import { generate } from '../../test/support/generate.js';
+import { generate, refusedRun } from '../../test/support/generate.js';
 import { makeFacts } from '../../test/support/facts.js';
 import { settle } from '../../test/support/render.js';
 import { depsFiles, type DepsProject } from '../../test/support/projects.js';
@@ -284,24 +284,16 @@ describe('docker-best: lock files the generator cannot use', () => {
   });
 
   it('a malformed lock: one line naming the lock and what to pass, nothing written', async () => {
-    let dir = '';
     const files = { ...APP, ...depsFiles('poetry'), 'poetry.lock': '[[package]\nname = "flask"\n' };
-    const error = await generate({
+    const { message, dir } = await refusedRun({
       options: { defaults: true, entry: 'gunicorn app:app' },
       files,
-      onDir: (folder) => {
-        dir = folder;
-      },
-    }).then(
-      () => undefined,
-      (thrown: unknown) => thrown,
-    );
-    assert.ok(error instanceof Error && (error as { isUserError?: boolean }).isUserError === true, String(error));
+    });
     assert.match(
-      error.message,
+      message,
       /^--deps is needed: poetry\.lock is not valid TOML .*: fix it \(poetry lock\), or pass one of pip, none$/,
     );
-    assert.doesNotMatch(error.message, /\n/);
+    assert.doesNotMatch(message, /\n/);
     const topLevel = new Set(Object.keys(files).map((file) => file.split('/')[0]));
     assert.deepEqual(readdirSync(dir).sort(), [...topLevel].sort());
   });

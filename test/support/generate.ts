@@ -2,6 +2,7 @@
  * Run a docker-best generator the way a user would (yeoman-test drives the real generator classes) in a
  * fresh folder holding a small project, and read back what it wrote.
  */
+import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -134,4 +135,24 @@ export const generate = async (input: GenerateInput = {}): Promise<Generated> =>
     exists: (file) => existsSync(join(dir, file)),
     mode: (file) => statSync(join(dir, file)).mode & 0o777,
   };
+};
+
+/**
+ * A run that must be refused with a UserError (one line, no stack trace): its message and the folder it ran
+ * in, to check that nothing was written. Fails when the run succeeds or throws anything else.
+ */
+export const refusedRun = async (input: GenerateInput): Promise<{ message: string; dir: string }> => {
+  let dir = '';
+  const error = await generate({
+    ...input,
+    onDir: (folder) => {
+      dir = folder;
+      input.onDir?.(folder);
+    },
+  }).then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  );
+  assert.ok(error instanceof Error && (error as { isUserError?: boolean }).isUserError === true, String(error));
+  return { message: error.message, dir };
 };
