@@ -170,6 +170,62 @@ const viewName = (expr: Expr): string => {
   }
 };
 
+/** The sub-expressions of an expression, itself first. */
+const walk = (expr: Expr): Expr[] => {
+  switch (expr.kind) {
+    case 'attr':
+      return [expr, ...walk(expr.object)];
+    case 'call':
+      return [expr, ...walk(expr.callee), ...expr.args.flatMap(walk), ...[...expr.kwargs.values()].flatMap(walk)];
+    case 'binop':
+      return [expr, ...walk(expr.left), ...walk(expr.right)];
+    case 'list':
+      return [expr, ...expr.items.flatMap(walk)];
+    case 'fstr':
+      return [expr, ...expr.parts.flatMap((part) => (typeof part === 'string' ? [] : walk(part)))];
+    default:
+      return [expr];
+  }
+};
+
+/** Names that read the environment or a settings helper: a value built with them is the deployer's to set. */
+const CONFIGURABLE = /^(?:environ|getenv|env|config|get_env)$/;
+
+/**
+ * A SQLite database the settings keep inside the project (`BASE_DIR / "db.sqlite3"`, as `startproject`
+ * writes): the code folder is read-only in the container, so Django cannot write it. Undefined when the
+ * database is not SQLite, or its place comes from the environment.
+ */
+const sqliteInCode = (sources: Sources, files: readonly string[]): string | undefined => {
+  for (const { expr } of settingValues(sources, files, 'DATABASES')) {
+    if (expr.kind !== 'dict') continue;
+    for (const [, database] of expr.entries) {
+      if (database.kind !== 'dict') continue;
+      const field = (key: string): Expr | undefined =>
+        database.entries.find(([name]) => name.kind === 'str' && name.value === key)?.[1];
+      const engine = field('ENGINE');
+      const name = field('NAME');
+      if (engine?.kind !== 'str' || !engine.value.includes('sqlite3') || name === undefined) continue;
+      const parts = walk(name);
+      const fromEnvironment = parts.some(
+        (part) =>
+          part.kind === 'call' &&
+          walk(part.callee).some(
+            (callee) => (callee.kind === 'name' || callee.kind === 'attr') && CONFIGURABLE.test(callee.name),
+          ),
+      );
+      if (fromEnvironment) continue;
+      const inProject =
+        parts.some(
+          (part) => part.kind === 'name' && /^(?:BASE_DIR|ROOT_DIR|PROJECT_DIR|PROJECT_ROOT)$/.test(part.name),
+        ) ||
+        (name.kind === 'str' && !name.value.startsWith('/'));
+      if (inProject) return name.kind === 'str' ? JSON.stringify(name.value) : 'BASE_DIR / ...';
+    }
+  }
+  return undefined;
+};
+
 export const detectDjango = (sources: Sources): DjangoProject | undefined => {
   const manage = sources.pyFiles
     .filter((path) => (path === 'manage.py' || path.endsWith('/manage.py')) && !isTestPath(path))
@@ -224,6 +280,15 @@ export const detectDjango = (sources: Sources): DjangoProject | undefined => {
     };
   } else {
     warnings.push(`Django project in ${manage}, but neither ${wsgi.module} nor ${asgi.module} is in the project`);
+  }
+
+  const sqlite = sqliteInCode(sources, files);
+  if (sqlite !== undefined) {
+    warnings.push(
+      `the settings keep the SQLite database in the project (NAME ${sqlite}), which is read-only in the ` +
+        'container: take its path from the environment, e.g. NAME = os.environ.get("SQLITE_PATH", BASE_DIR / ' +
+        '"db.sqlite3"), and pass --env SQLITE_PATH=/home/app/data/db.sqlite3 to keep it on the volume',
+    );
   }
 
   let healthpath: Detected<string> | undefined;

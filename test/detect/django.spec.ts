@@ -1,0 +1,46 @@
+/**
+ * Django settings that would not work in the read-only container: a SQLite database kept in the project (as
+ * `django-admin startproject` writes it) is said in a warning with the fix; one whose path comes from the
+ * environment is not.
+ */
+import assert from 'node:assert/strict';
+import { detect } from '../support/project-dirs.js';
+
+const site = (databases: string): Record<string, string> => ({
+  'manage.py':
+    "import os\nimport sys\n\nif __name__ == '__main__':\n    os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'mysite.settings')\n    from django.core.management import execute_from_command_line\n    execute_from_command_line(sys.argv)\n",
+  'mysite/__init__.py': '',
+  'mysite/settings.py': `import os\nfrom pathlib import Path\n\nBASE_DIR = Path(__file__).resolve().parent.parent\nSECRET_KEY = 'x'\nROOT_URLCONF = 'mysite.urls'\n\n${databases}\n`,
+  'mysite/urls.py': 'urlpatterns = []\n',
+  'mysite/wsgi.py': 'from django.core.wsgi import get_wsgi_application\n\napplication = get_wsgi_application()\n',
+});
+
+const sqliteWarning = (facts: ReturnType<typeof detect>): string | undefined =>
+  facts.warnings.find((warning) => warning.includes('SQLite database in the project'));
+
+describe('Django settings in a read-only container', () => {
+  it("warns about startproject's SQLite database in BASE_DIR, naming the fix", () => {
+    for (const name of ["BASE_DIR / 'db.sqlite3'", "os.path.join(BASE_DIR, 'db.sqlite3')", "'db.sqlite3'"]) {
+      const facts = detect(
+        site(
+          `DATABASES = {\n    'default': {\n        'ENGINE': 'django.db.backends.sqlite3',\n        'NAME': ${name},\n    }\n}`,
+        ),
+      );
+      const warning = sqliteWarning(facts);
+      assert.ok(warning, `${name}: ${facts.warnings.join('\n')}`);
+      assert.match(warning, /SQLITE_PATH=\/home\/app\/data\/db\.sqlite3/);
+    }
+  });
+
+  it('says nothing when the path or the database comes from the environment, or it is not SQLite', () => {
+    for (const databases of [
+      "DATABASES = {'default': {'ENGINE': 'django.db.backends.sqlite3', 'NAME': os.environ.get('SQLITE_PATH', BASE_DIR / 'db.sqlite3')}}",
+      "DATABASES = {'default': {'ENGINE': 'django.db.backends.postgresql', 'NAME': 'shop'}}",
+      "DATABASES = {'default': dj_database_url.config(default='sqlite:///db.sqlite3')}",
+      "DATABASES = {'default': {'ENGINE': 'django.db.backends.sqlite3', 'NAME': '/var/lib/shop/db.sqlite3'}}",
+    ]) {
+      const facts = detect(site(databases));
+      assert.equal(sqliteWarning(facts), undefined, databases);
+    }
+  });
+});
