@@ -559,6 +559,8 @@ const settle = (
       };
     }
   }
+  const instance = candidate.app === undefined ? undefined : flaskInstanceInCode(candidate.app);
+  if (instance !== undefined) warnings.push(instance);
   if (candidate.djangoHealth === true && port !== undefined) {
     const project = django();
     if (project?.healthpath !== undefined) healthpath = project.healthpath;
@@ -568,4 +570,21 @@ const settle = (
     ...(port !== undefined ? { port } : {}),
     ...(healthpath !== undefined ? { healthpath } : {}),
   };
+};
+
+/**
+ * A Flask app made with `instance_relative_config=True` keeps its instance folder (settings, often a SQLite
+ * database, as in Flask's tutorial) beside the code or under the virtualenv, both read-only in the container:
+ * a warning with the fix. Undefined for other apps, or when `instance_path` is given.
+ */
+const flaskInstanceInCode = (app: App): string | undefined => {
+  const { kwargs } = app.value.ctor;
+  const relative = kwargs.get('instance_relative_config');
+  if (app.framework.name !== 'Flask' || relative?.kind !== 'const' || relative.value !== true) return undefined;
+  if (kwargs.has('instance_path')) return undefined;
+  return (
+    `the Flask app in ${app.file} keeps its instance folder (settings, a SQLite database) in a read-only place ` +
+    'in the container: give Flask() instance_path=os.environ.get("FLASK_INSTANCE_PATH") and pass --env ' +
+    'FLASK_INSTANCE_PATH=/home/app/data to keep it on the volume'
+  );
 };

@@ -192,4 +192,23 @@ describe('applications in the code', () => {
     const facts = detect({ 'my script.py': 'if __name__ == "__main__":\n    print(1)\n' });
     assert.equal(facts.entry, undefined);
   });
+  it("a Flask app with instance_relative_config (Flask's tutorial) is warned about its read-only instance folder", () => {
+    const factory = (kwargs: string): string =>
+      `import os\nfrom flask import Flask\n\ndef create_app():\n    app = Flask(__name__, ${kwargs})\n    app.config.from_mapping(DATABASE=os.path.join(app.instance_path, "flaskr.sqlite"))\n    return app\n`;
+    const tutorial = detect({ 'flaskr/__init__.py': factory('instance_relative_config=True') });
+    assert.equal(tutorial.entry?.value, "gunicorn 'flaskr:create_app()'");
+    assert.ok(
+      tutorial.warnings.some((warning) => /instance folder .*FLASK_INSTANCE_PATH=\/home\/app\/data/.test(warning)),
+      tutorial.warnings.join('\n'),
+    );
+    const configured = detect({
+      'flaskr/__init__.py': factory(
+        'instance_relative_config=True, instance_path=os.environ.get("FLASK_INSTANCE_PATH")',
+      ),
+    });
+    assert.ok(
+      !configured.warnings.some((warning) => warning.includes('instance folder')),
+      configured.warnings.join('\n'),
+    );
+  });
 });
