@@ -33,7 +33,8 @@ import { compose, ensureEngine, ensureStandins } from '../tools/engine/engine.js
 import { readCompose, readDockerfile } from '../tools/engine/generated.js';
 import { httpGet, waitPortsFree } from '../tools/engine/processes.js';
 import { STDLIB_SERVICE, example } from '../tools/engine/project.js';
-import { realDependencyArgs } from '../tools/engine/wheelhouse.js';
+import { ensureWheelhouse, realDependencyArgs } from '../tools/engine/wheelhouse.js';
+import { downloadingBase, serveWheels, type WheelIndex } from './index-server.js';
 
 const RUNS = Math.max(5, Number(process.env.BENCH_RUNS ?? 5));
 const WORK = join(REPO, 'bench', '.work');
@@ -94,6 +95,16 @@ const generatorTimes = async (): Promise<{ bin: Timing; bare: Timing }> => {
 // ---------------------------------------------------------------------------------------------------------
 // Images
 
+/** The bandwidth of the bench's package index, in MB/s (BENCH_DOWNLOAD_MBPS). */
+const DOWNLOAD_MBPS = Number(process.env.BENCH_DOWNLOAD_MBPS ?? 10);
+
+let indexServer: Promise<WheelIndex> | undefined;
+/** The bench's package index over HTTP, started once. */
+const wheelIndex = (): Promise<WheelIndex> => {
+  indexServer ??= ensureWheelhouse().then((wheelhouse) => serveWheels(wheelhouse.dir, DOWNLOAD_MBPS * 1e6));
+  return indexServer;
+};
+
 /** The example `npm run example` shows, and the one the generator is timed on. */
 const DEFAULT_EXAMPLE = 'fastapi-service';
 
@@ -111,6 +122,8 @@ interface Project {
   readonly baselineBase?: string;
   /** For a web service: the route whose first answer `compose up` is timed to. */
   readonly route?: string;
+  /** Builds download their wheels from the bench's index (bench/index-server.ts) instead of the base image. */
+  readonly downloads?: boolean;
 }
 
 interface Variant {
@@ -121,6 +134,8 @@ interface Variant {
   /** What compose.yaml runs: the image every build is tagged with. */
   readonly image: string;
   readonly base: string;
+  /** Further `docker build` arguments. */
+  readonly buildArgs: readonly string[];
 }
 
 interface Figures {
@@ -146,12 +161,23 @@ const prepare = async (project: Project, kind: Variant['kind'], generatedBase = 
   mkdirSync(dir, { recursive: true });
   cpSync(project.source, dir, { recursive: true });
   let base = project.baselineBase ?? generatedBase;
+  const buildArgs: string[] = [];
   if (kind === 'generated') {
     await must('docker-best --defaults', process.execPath, [BIN, '--defaults', ...project.args], { cwd: dir });
     const dockerfile = join(dir, 'Dockerfile');
     // No registry here: BuildKit would pull the syntax frontend.
-    writeFileSync(dockerfile, readFileSync(dockerfile, 'utf8').replace(/^# syntax=.*\n/, ''));
-    base = readDockerfile(readFileSync(dockerfile, 'utf8')).base;
+    const text = readFileSync(dockerfile, 'utf8').replace(/^# syntax=.*\n/, '');
+    writeFileSync(dockerfile, text);
+    base = readDockerfile(text).base;
+    if (project.downloads === true) {
+      // The same base, downloading: tagged with a release name of its own, which the build is given.
+      const release = /^ARG DEBIAN_RELEASE=(\S+)$/m.exec(text)?.[1];
+      if (release === undefined) throw new Error('the generated Dockerfile has no ARG DEBIAN_RELEASE');
+      const downloading = `${base}-downloads`;
+      await downloadingBase(base, downloading, await wheelIndex());
+      base = downloading;
+      buildArgs.push('--build-arg', `DEBIAN_RELEASE=${release}-downloads`);
+    }
   } else {
     cpSync(join(REPO, 'bench', 'baseline', project.baseline), dir, { recursive: true });
   }
@@ -171,14 +197,23 @@ const prepare = async (project: Project, kind: Variant['kind'], generatedBase = 
   const image = existsSync(composeFile)
     ? `${readCompose(readFileSync(composeFile, 'utf8')).repository}:latest`
     : `bench-${project.baseline}:${kind}`;
-  return { project, kind, dir, image, base };
+  return { project, kind, dir, image, base, buildArgs };
 };
 
 const build = async (variant: Variant): Promise<RunResult> =>
   must(
     `building ${variant.image}`,
     'docker',
-    ['build', '--progress=plain', '--build-arg', `BASE_IMAGE=${variant.base}`, '-t', variant.image, '.'],
+    [
+      'build',
+      '--progress=plain',
+      '--build-arg',
+      `BASE_IMAGE=${variant.base}`,
+      ...variant.buildArgs,
+      '-t',
+      variant.image,
+      '.',
+    ],
     { cwd: variant.dir, timeoutMs: 20 * 60_000 },
   );
 
@@ -388,6 +423,14 @@ const main = async (): Promise<void> => {
       route: '/notes',
     },
     {
+      title: `the same, its wheels downloaded from a package index on the host at ${String(DOWNLOAD_MBPS)} MB/s`,
+      source: example('fastapi-service'),
+      baseline: 'fastapi-service',
+      args: [...bookworm, '--entry', 'uvicorn main:app'],
+      edit: 'main.py',
+      downloads: true,
+    },
+    {
       title: 'service without dependencies (python-debian, the defaults)',
       source: STDLIB_SERVICE,
       baseline: 'python-debian',
@@ -403,10 +446,13 @@ const main = async (): Promise<void> => {
       baselineBase: `${CONVERTER.image}:${CONVERTER.tag}`,
     },
   ];
+  // BENCH_ONLY=<words>: only the projects whose title contains them (while working on one figure).
+  const only = process.env.BENCH_ONLY;
+  const chosen = only === undefined ? projects : projects.filter((project) => project.title.includes(only));
   const sections: string[] = [];
   const images: string[] = [];
   const failures: string[] = [];
-  for (const project of projects) {
+  for (const project of chosen) {
     log(`${project.baseline}: preparing`);
     try {
       const ours = await prepare(project, 'generated');
@@ -437,11 +483,13 @@ const main = async (): Promise<void> => {
     "The FastAPI example is generated with `--entry 'uvicorn main:app'` (what detection finds in it), the others",
     'with `--defaults` and the Python and release of the wheelhouse only.',
     '',
-    'What this machine does not model: downloads. The wheels come from a folder inside the base image, so a',
-    "requirements change costs the naive setup no download either, and the generated setup's pip cache mount",
-    '(which keeps every wheel not changed) cannot pay off: both install everything again, and the generated',
-    'setup then also compiles its code and copies the venv into the final stage. A cold build pays for the tini',
-    "stage's `apt-get update` from the Debian mirror, which the naive setup (no init) does not have.",
+    'Downloads: the stand-ins carry their wheels, so in the first section nothing is downloaded and the',
+    "generated setup's pip cache mount (which keeps every wheel not changed) cannot pay off: on a requirements",
+    'change both install everything again, and the generated setup also compiles its code and copies the venv',
+    'into the final stage. The second section serves the same wheels from a package index on the host over',
+    `HTTP at ${String(DOWNLOAD_MBPS)} MB/s (bench/index-server.ts; BENCH_DOWNLOAD_MBPS sets it), as builds download from`,
+    "PyPI. A cold build pays for the tini stage's `apt-get update` from the Debian mirror, which the naive setup",
+    '(no init) does not have.',
     '',
     '### generator',
     '',
@@ -454,9 +502,11 @@ const main = async (): Promise<void> => {
     ...sections,
   ].join('\n');
 
-  writeFileSync(join(REPO, 'bench', 'results.md'), report);
+  // A partial run (BENCH_ONLY) does not replace the full results.
+  writeFileSync(only === undefined ? join(REPO, 'bench', 'results.md') : join(WORK, 'results.md'), report);
   process.stdout.write(report);
   for (const image of images) await docker(['image', 'rm', '-f', image]);
+  if (indexServer !== undefined) await (await indexServer).close();
   if (failures.length > 0) {
     log(`not measured: ${failures.join(', ')} (see bench/results.md)`);
     process.exitCode = 1;

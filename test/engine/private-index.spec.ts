@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { docker, must } from '../../tools/engine/commands.js';
 import { requireEngine } from '../../tools/engine/engine.js';
+import { bridgeAddress } from '../../tools/engine/processes.js';
 import { EngineProject } from '../../tools/engine/project.js';
 
 const WHEEL = 'private_greeting-1.0.0-py3-none-any.whl';
@@ -77,10 +78,8 @@ describe('engine: a private package index behind credentials', function () {
     work = mkdtempSync(join(tmpdir(), 'docker-best-private-'));
     const served = await serveIndex(buildWheel(work), 'ci', password);
     server = served.server;
-    // Builds reach the host at its address on the default bridge (docker0; Node lists it only while it is up).
-    const shown = spawnSync('ip', ['-4', '-o', 'addr', 'show', 'docker0'], { encoding: 'utf8' }).stdout;
-    const gateway = /\binet (\d+\.\d+\.\d+\.\d+)\//.exec(shown)?.[1];
-    assert.ok(gateway !== undefined, `the host has an IPv4 address on docker0: ${shown}`);
+    // Builds reach the host at its address on the default bridge.
+    const gateway = bridgeAddress();
     const source = join(work, 'private-job');
     mkdirSync(source);
     writeFileSync(join(source, 'main.py'), 'from private_greeting import hello\n\nprint(hello())\n');

@@ -3,6 +3,7 @@
  * inside it by a small Python program: Python is in every image under test, ps is not), its state, and its
  * HTTP answers on the ports compose.yaml publishes on 127.0.0.1.
  */
+import { spawnSync } from 'node:child_process';
 import { request as httpRequestRaw } from 'node:http';
 import { createServer } from 'node:net';
 import { sleep } from './commands.js';
@@ -119,3 +120,14 @@ export const httpRequest = (url: string, method = 'GET', json?: string, timeoutM
 
 export const httpGet = (url: string, timeoutMs = 5000): Promise<HttpAnswer> =>
   httpRequest(url, 'GET', undefined, timeoutMs);
+
+/**
+ * The host's IPv4 address on Docker's default bridge (docker0), where builds and containers reach a server on
+ * the host. Read with `ip`: Node lists the interface only while a container has it up.
+ */
+export const bridgeAddress = (): string => {
+  const shown = spawnSync('ip', ['-4', '-o', 'addr', 'show', 'docker0'], { encoding: 'utf8' }).stdout;
+  const address = /\binet (\d+\.\d+\.\d+\.\d+)\//.exec(shown)?.[1];
+  if (address === undefined) throw new Error(`the host has no IPv4 address on docker0 (ip says: ${shown.trim()})`);
+  return address;
+};
