@@ -51,7 +51,7 @@ export const generateExample = (example: string): string => {
       const text = readFileSync(join(dir, path), 'utf8');
       if (before.get(path) === text) continue;
       const executable = (statSync(join(dir, path)).mode & 0o111) !== 0 ? ' (executable)' : '';
-      parts.push(`==> ${relative(dir, join(dir, path))}${executable} <==\n${text}`);
+      parts.push(`==> ${path}${executable} <==\n${text}`);
     }
     return parts.join('\n');
   } finally {

@@ -38,7 +38,7 @@ export interface ComposeContext {
   /** `key` is the top-level volume name as a YAML key; `mount` the service's entry (dclint wants it unquoted). */
   readonly volumes: readonly { readonly key: string; readonly path: string; readonly mount: string }[];
   readonly limits: typeof COMPOSE_LIMITS;
-  /** Quoted restart policy: a batch job runs once; a service or a worker comes back. */
+  /** The restart policy as a YAML scalar (`"no"` quoted): a batch job runs once; a service or a worker comes back. */
   readonly restart: string;
   /** The project's `.env`, passed to the container at run time (it never reaches the image); null without one. */
   readonly envFile: string | null;
@@ -52,8 +52,8 @@ const volumeSlug = (segment: string): string =>
     .replace(/-+$/, '');
 
 /**
- * A name that stays a string key in YAML 1.1 and 1.2 and fits Compose's name rules: it starts with a letter
- * and is no YAML word (`8` or `yes` would be read as a number or a boolean), else it gets a prefix.
+ * A name that stays a plain string key in YAML 1.1 and 1.2 and fits Compose's name rules (yamlScalar leaves
+ * it unquoted); else it gets a prefix (`8`, `yes` or `e0` would be read as a number or a boolean).
  */
 export const yamlSafeName = (slug: string, prefix: string): string =>
   yamlScalar(slug) === slug ? slug : `${prefix}-${slug}`;
