@@ -50,6 +50,45 @@ wait_for_engine() {
   return 1
 }
 
+# What earlier test runs left on this engine: a run killed mid-suite leaves its containers, which come back with the
+# daemon (restart: unless-stopped) and hold their published ports, and maybe the swarm the swarm suite started.
+# Only a daemon this script starts is cleaned, as no other run can be using it yet. Test projects are named
+# dbt<10 hex> (tools/engine/project.ts); the swarm suite labels a node whose swarm it started.
+LEFTOVER_PROJECTS='dbt[0-9a-f]{10}'
+
+# Remove the containers, networks and volumes of compose projects whose name matches $1 (an extended regex).
+remove_leftovers() {
+  local pattern="$1" ids names
+  ids="$(docker ps -a --format '{{.ID}} {{ .Label "com.docker.compose.project" }}' | grep -E " ${pattern}$" | cut -d' ' -f1 || true)"
+  if [ -n "${ids}" ]; then
+    echo "ensure-engine: removing $(echo "${ids}" | wc -l) container(s) left by an earlier test run" >&2
+    # shellcheck disable=SC2086 # one id per word
+    docker rm -f ${ids} >/dev/null 2>&1 || true
+  fi
+  names="$(docker network ls --format '{{.Name}}' | grep -E "^${pattern}_" || true)"
+  # shellcheck disable=SC2086
+  [ -z "${names}" ] || docker network rm ${names} >/dev/null 2>&1 || true
+  names="$(docker volume ls --format '{{.Name}}' | grep -E "^${pattern}_" || true)"
+  # shellcheck disable=SC2086
+  [ -z "${names}" ] || docker volume rm ${names} >/dev/null 2>&1 || true
+}
+
+# Leave a swarm the swarm suite started (its node label says so); a swarm of anyone else stays.
+leave_test_swarm() {
+  if [ "$(docker info --format '{{ index .Swarm.LocalNodeState }}' 2>/dev/null)" = active ] &&
+    [ "$(docker node inspect --format '{{ index .Spec.Labels "docker-best.swarm-test" }}' self 2>/dev/null)" = 1 ]; then
+    docker swarm leave --force >/dev/null 2>&1 || true
+  fi
+}
+
+# `ensure-engine.sh --remove-leftovers PATTERN`: only that, on the engine that answers (for its test, which
+# passes a pattern of its own so that no other run's projects are touched).
+if [ "${1:-}" = --remove-leftovers ]; then
+  [ -n "${2:-}" ] || fail "--remove-leftovers needs a project-name pattern"
+  remove_leftovers "$2"
+  exit 0
+fi
+
 if command -v docker >/dev/null 2>&1 && answers; then
   say_ready
   exit 0
@@ -117,36 +156,14 @@ if [ -n "${running_pid}" ] && kill -0 "${running_pid}" 2>/dev/null; then
   echo "ensure-engine: dockerd (pid ${running_pid}) has ended" >&2
 fi
 
-# What earlier test runs left on this engine: a run killed mid-suite leaves its containers, which come back with the
-# daemon (restart: unless-stopped) and hold their published ports, and maybe the swarm the swarm suite started.
-# Only a daemon this script starts is cleaned, as no other run can be using it yet. Test projects are named
-# dbt<10 hex> (tools/engine/project.ts); the swarm suite labels a node whose swarm it started.
-remove_leftovers() {
-  local ids names
-  if [ "$(docker info --format '{{ index .Swarm.LocalNodeState }}' 2>/dev/null)" = active ] &&
-    [ "$(docker node inspect --format '{{ index .Spec.Labels "docker-best.swarm-test" }}' self 2>/dev/null)" = 1 ]; then
-    docker swarm leave --force >/dev/null 2>&1 || true
-  fi
-  ids="$(docker ps -a --format '{{.ID}} {{ .Label "com.docker.compose.project" }}' | grep -E ' dbt[0-9a-f]{10}$' | cut -d' ' -f1 || true)"
-  if [ -n "${ids}" ]; then
-    echo "ensure-engine: removing $(echo "${ids}" | wc -l) container(s) left by an earlier test run" >&2
-    # shellcheck disable=SC2086 # one id per word
-    docker rm -f ${ids} >/dev/null 2>&1 || true
-  fi
-  names="$(docker network ls --format '{{.Name}}' | grep -E '^dbt[0-9a-f]{10}_' || true)"
-  # shellcheck disable=SC2086
-  [ -z "${names}" ] || docker network rm ${names} >/dev/null 2>&1 || true
-  names="$(docker volume ls --format '{{.Name}}' | grep -E '^dbt[0-9a-f]{10}_' || true)"
-  # shellcheck disable=SC2086
-  [ -z "${names}" ] || docker volume rm ${names} >/dev/null 2>&1 || true
-}
 
 echo "ensure-engine: starting dockerd in the background (log: ${daemon_log})" >&2
 # setsid and no inherited descriptors: the daemon outlives this script and the test run, and holds no pipe open.
 setsid nohup dockerd >>"${daemon_log}" 2>&1 </dev/null &
 daemon=$!
 if wait_for_engine; then
-  remove_leftovers
+  leave_test_swarm
+  remove_leftovers "${LEFTOVER_PROJECTS}"
   say_ready
   exit 0
 fi
