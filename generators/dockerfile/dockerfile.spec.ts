@@ -70,12 +70,10 @@ describe('docker-best:dockerfile', () => {
         assert.equal(dockerfile.text.split('\n')[0], '# syntax=docker/dockerfile:1');
       });
 
-      it('is multi-stage: a builder, then the runtime as the final stage', () => {
+      it('is multi-stage: tini, the dependencies and the code in stages of their own, then the runtime as the final stage', () => {
         const names = dockerfile.stages.map((stage) => stage.name);
-        assert.deepEqual(
-          names,
-          STACKS[stack].notebook ? ['convert', 'tini', 'builder', 'runtime'] : ['tini', 'builder', 'runtime'],
-        );
+        const own = ['tini', 'builder', 'source', 'runtime'];
+        assert.deepEqual(names, STACKS[stack].notebook ? ['convert', ...own] : own);
       });
 
       it('pins every base image by full version, never latest', () => {
@@ -96,7 +94,7 @@ describe('docker-best:dockerfile', () => {
 
       it('creates the virtualenv without pip and installs requirements into it with pip --python', () => {
         assert.ok(commands(dockerfile, 'builder').includes('python -m venv --without-pip /opt/venv'));
-        runWith(dockerfile, 'builder', 'pip --python /opt/venv/bin/python install -r requirements.txt');
+        runWith(dockerfile, 'builder', 'pip --python /opt/venv/bin/python install --no-compile -r requirements.txt');
       });
 
       it('downloads through a BuildKit cache mount, so nothing of the cache lands in a layer', () => {
@@ -104,12 +102,15 @@ describe('docker-best:dockerfile', () => {
         assert.ok(flagsOf(install).includes('mount=type=cache,target=/root/.cache/pip'), flagsOf(install).join(' '));
       });
 
-      it('bind-mounts the dependency manifest and installs it before copying the source', () => {
+      it('installs from the bind-mounted manifest in a builder that never gets the source: editing code reuses it', () => {
         const install = runWith(dockerfile, 'builder', '-r requirements.txt');
         assert.ok(flagsOf(install).includes('mount=type=bind,source=requirements.txt,target=/app/requirements.txt'));
-        assert.ok(
-          lineOf(dockerfile, 'builder', 'RUN', '-r requirements.txt') < lineOf(dockerfile, 'builder', 'COPY', '. .'),
+        assert.deepEqual(
+          byKeyword(dockerfile.stage('builder'), 'COPY').map(runText),
+          [],
+          'the builder copies nothing of the context',
         );
+        assert.ok(!dockerfile.stage('source').instructions.some((line) => flagsOf(line).includes('from=builder')));
       });
 
       it("takes a private index's credentials from a BuildKit secret, never from a layer", () => {
@@ -118,9 +119,10 @@ describe('docker-best:dockerfile', () => {
       });
 
       it('compiles the app to bytecode at build time: the runtime is read-only', () => {
-        const compile = runWith(dockerfile, 'builder', 'compileall');
+        const compile = runWith(dockerfile, 'source', 'compileall');
         assert.match(commandOf(compile), /^python -m compileall -q -j 0 --invalidation-mode unchecked-hash \/app/);
-        assert.ok(lineOf(dockerfile, 'builder', 'RUN', 'compileall') > lineOf(dockerfile, 'builder', 'COPY', '. .'));
+        assert.ok(lineOf(dockerfile, 'source', 'RUN', 'compileall') > lineOf(dockerfile, 'source', 'COPY', '. .'));
+        assert.equal(dockerfile.stage('source').image, dockerfile.final.image, 'the same Python compiles and runs it');
       });
 
       it('gives the final stage only tini, the virtualenv and the app, copied from earlier stages', () => {
@@ -129,7 +131,7 @@ describe('docker-best:dockerfile', () => {
         assert.deepEqual(copies, [
           `--from=tini ${tini} ${tini}`,
           '--from=builder /opt/venv /opt/venv',
-          '--from=builder /app /app',
+          '--from=source /app /app',
         ]);
       });
 
@@ -200,8 +202,8 @@ describe('docker-best:dockerfile', () => {
       });
 
       it('normalises permissions of the code: root-owned, readable, not writable by others', () => {
-        const found = runs(dockerfile, 'builder').some((run) => /(?:^|;\s*)chmod -R u=rwX,go=rX \/app$/.test(run));
-        assert.ok(found, runs(dockerfile, 'builder').join('\n'));
+        const found = runs(dockerfile, 'source').some((run) => /(?:^|;\s*)chmod -R u=rwX,go=rX \/app$/.test(run));
+        assert.ok(found, runs(dockerfile, 'source').join('\n'));
       });
 
       it('has no ADD, and a WORKDIR in the final stage', () => {
@@ -398,9 +400,9 @@ describe('docker-best:dockerfile', () => {
       );
     });
 
-    it('keeps Jupyter out of the final image: only the script comes from the converter, via the builder', () => {
+    it('keeps Jupyter out of the final image: only the script comes from the converter, via the source stage', () => {
       assert.notEqual(dockerfile.final.image, dockerfile.stage('convert').image);
-      const fromConvert = byKeyword(dockerfile.stage('builder'), 'COPY').map(runText);
+      const fromConvert = byKeyword(dockerfile.stage('source'), 'COPY').map(runText);
       assert.ok(
         fromConvert.includes('--from=convert ["/tmp/converted/notebook.py", "./notebooks/report.py"]'),
         fromConvert.join(' | '),

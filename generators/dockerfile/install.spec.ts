@@ -53,16 +53,30 @@ const runWith = (dockerfile: ParsedDockerfile, text: string): Instruction => {
   return found;
 };
 
-/** The dependency install runs before `COPY . .`, the project's own install after it. */
+/** Where the final stage takes the app folder from: `--from=source /app /app` or `--from=builder /app /app`. */
+const appCopy = (dockerfile: ParsedDockerfile): string | undefined =>
+  byKeyword(dockerfile.final, 'COPY')
+    .map(runText)
+    .find((copy) => copy.endsWith(' /app /app'));
+
+/**
+ * The dependency install runs before the source reaches the builder, the project's own install after it. A
+ * builder that installs no project never gets the source: the code has a stage of its own.
+ */
 const assertOrder = (dockerfile: ParsedDockerfile, dependencies: string, project?: string): void => {
   const lines = builderLines(dockerfile);
   const deps = indexOf(lines, 'RUN', dependencies);
   const source = indexOf(lines, 'COPY', '. .');
-  assert.ok(deps >= 0 && deps < source, `${dependencies} before COPY . .:\n${lines.map(runText).join('\n')}`);
-  if (project !== undefined) {
-    const after = indexOf(lines, 'RUN', project);
-    assert.ok(after > source, `${project} after COPY . .:\n${lines.map(runText).join('\n')}`);
+  assert.ok(deps >= 0, `${dependencies} in the builder:\n${lines.map(runText).join('\n')}`);
+  if (project === undefined) {
+    assert.equal(source, -1, `no source in the builder:\n${lines.map(runText).join('\n')}`);
+    assert.equal(appCopy(dockerfile), '--from=source /app /app');
+    return;
   }
+  assert.ok(deps < source, `${dependencies} before COPY . .:\n${lines.map(runText).join('\n')}`);
+  const after = indexOf(lines, 'RUN', project);
+  assert.ok(after > source, `${project} after COPY . .:\n${lines.map(runText).join('\n')}`);
+  assert.equal(appCopy(dockerfile), '--from=builder /app /app');
 };
 
 const bound = (instruction: Instruction, file: string): boolean =>
@@ -73,7 +87,9 @@ const assertToolStaysInBuilder = (dockerfile: ParsedDockerfile): void => {
   const sources = dockerfile.final.instructions
     .filter((instruction) => instruction.getKeyword() === 'COPY')
     .map((instruction) => flagsOf(instruction).join(' '));
-  assert.deepEqual(sources, ['from=tini', 'from=builder', 'from=builder']);
+  assert.deepEqual(sources.slice(0, 2), ['from=tini', 'from=builder']);
+  assert.ok(['from=builder', 'from=source'].includes(sources[2] ?? ''), sources.join(' | '));
+  assert.equal(sources.length, 3, sources.join(' | '));
 };
 
 describe('docker-best:dockerfile: installing the dependencies', () => {
@@ -108,7 +124,7 @@ describe('docker-best:dockerfile: installing the dependencies', () => {
     const install = runWith(dockerfile, 'poetry install --only main --no-root');
     assert.ok(bound(install, 'poetry.lock') && bound(install, 'pyproject.toml'));
     assert.match(commandOf(install), /^VIRTUAL_ENV=\/opt\/venv \/opt\/poetry\/bin\/poetry install /);
-    assertOrder(dockerfile, 'poetry install --only main --no-root', 'install --no-deps .');
+    assertOrder(dockerfile, 'poetry install --only main --no-root', 'install --no-compile --no-deps .');
     assertToolStaysInBuilder(dockerfile);
   });
 
@@ -120,9 +136,9 @@ describe('docker-best:dockerfile: installing the dependencies', () => {
     assert.ok(bound(install, 'pdm.lock'));
     assert.match(
       commandOf(install),
-      /pip --python \/opt\/venv\/bin\/python install --no-deps --require-hashes -r \/tmp\/requirements\.txt$/,
+      /pip --python \/opt\/venv\/bin\/python install --no-compile --no-deps --require-hashes -r \/tmp\/requirements\.txt$/,
     );
-    assertOrder(dockerfile, 'pdm export --prod', 'install --no-deps .');
+    assertOrder(dockerfile, 'pdm export --prod', 'install --no-compile --no-deps .');
     assertToolStaysInBuilder(dockerfile);
   });
 
@@ -144,7 +160,7 @@ describe('docker-best:dockerfile: installing the dependencies', () => {
       assert.ok(bound(install, file), `${file} is there for pip: ${flagsOf(install).join(' ')}`);
     }
     assert.ok(!bound(install, 'requirements/dev.txt'));
-    assert.match(commandOf(install), /install --require-hashes -r requirements\/production\.txt$/);
+    assert.match(commandOf(install), /install --no-compile --require-hashes -r requirements\/production\.txt$/);
     assertOrder(dockerfile, '-r requirements/production.txt');
   });
 
@@ -153,7 +169,7 @@ describe('docker-best:dockerfile: installing the dependencies', () => {
     assert.equal(stored.deps, 'pip');
     const install = runWith(dockerfile, 'tomllib');
     assert.ok(bound(install, 'pyproject.toml'));
-    assertOrder(dockerfile, 'tomllib', 'install .');
+    assertOrder(dockerfile, 'tomllib', 'install --no-compile .');
   });
 
   it('setup.cfg: install_requires before the source, then the project', async () => {
@@ -161,14 +177,14 @@ describe('docker-best:dockerfile: installing the dependencies', () => {
     assert.equal(stored.deps, 'pip');
     const install = runWith(dockerfile, 'configparser');
     assert.ok(bound(install, 'setup.cfg'));
-    assertOrder(dockerfile, 'configparser', 'install .');
+    assertOrder(dockerfile, 'configparser', 'install --no-compile .');
   });
 
   it('setup.py alone: the project and its dependencies install after the source (setup.py must run to tell them)', async () => {
     const { dockerfile, stored } = await generated('setup-py');
     assert.equal(stored.deps, 'pip');
     const lines = builderLines(dockerfile);
-    assert.ok(indexOf(lines, 'RUN', 'install .') > indexOf(lines, 'COPY', '. .'));
+    assert.ok(indexOf(lines, 'RUN', 'install --no-compile .') > indexOf(lines, 'COPY', '. .'));
   });
 
   it('--deps picks another way than the detected one', async () => {
@@ -179,9 +195,13 @@ describe('docker-best:dockerfile: installing the dependencies', () => {
 
   it('installs the server the app runs under, pinned, when the project does not declare it', async () => {
     const { dockerfile } = await generated('requirements');
-    const server = runWith(dockerfile, `install gunicorn==${SERVER_PINS.gunicorn ?? ''}`);
+    const server = runWith(dockerfile, `install --no-compile gunicorn==${SERVER_PINS.gunicorn ?? ''}`);
     assert.ok(flagsOf(server).includes('mount=type=cache,target=/root/.cache/pip'));
     assertOrder(dockerfile, `gunicorn==${SERVER_PINS.gunicorn ?? ''}`);
+    const compiles = builderLines(dockerfile)
+      .filter((instruction) => instruction.getKeyword() === 'RUN' && commandOf(instruction).includes('install'))
+      .map((instruction) => commandOf(instruction).includes('compileall'));
+    assert.deepEqual(compiles, [false, true], 'the venv is compiled once, after the last pip step');
     const declared = await generate({
       options: { defaults: true, entry: 'gunicorn app:app' },
       files: { ...APP, 'requirements.txt': 'flask==3.1.3\ngunicorn==23.0.0\n' },
@@ -255,7 +275,7 @@ describe('docker-best:dockerfile: what a lock installs, on projects shaped like 
     assert.equal(execArgs(cmd)[0], 'gunicorn');
     assert.ok(execArgs(cmd).includes('mysite.wsgi'), execArgs(cmd).join(' '));
     runWith(dockerfile, 'poetry install --only main --no-root');
-    runWith(dockerfile, `install gunicorn==${SERVER_PINS.gunicorn ?? ''}`);
+    runWith(dockerfile, `install --no-compile gunicorn==${SERVER_PINS.gunicorn ?? ''}`);
   });
 
   it('a server in the main group is used as locked, not installed a second time', async () => {
@@ -269,7 +289,7 @@ describe('docker-best:dockerfile: what a lock installs, on projects shaped like 
   it('a site with a build backend but no package of its own is not installed as a package (the build would fail)', async () => {
     const dockerfile = await site('main');
     const lines = builderLines(dockerfile);
-    assert.equal(indexOf(lines, 'RUN', 'install --no-deps .'), -1, lines.map(runText).join('\n'));
+    assert.equal(indexOf(lines, 'RUN', 'install --no-compile --no-deps .'), -1, lines.map(runText).join('\n'));
   });
 });
 
@@ -306,5 +326,12 @@ describe('docker-best:dockerfile: Django', () => {
     const context = dockerfileContext(answers, facts);
     assert.match(context.builder.collectstatic ?? '', /\/opt\/venv\/bin\/python manage\.py collectstatic --noinput$/);
     assert.equal(dockerfileContext(answers, makeFacts()).builder.collectstatic, null);
+  });
+
+  it('collectstatic needs the installed apps and the code: the builder keeps the code, the final stage copies it from there', async () => {
+    const answers = await settle({ entry: 'gunicorn shop.wsgi', deps: 'none' });
+    const facts = makeFacts({ django: { dir: '', settings: 'shop.settings', staticRoot: true } });
+    assert.equal(dockerfileContext(answers, facts).appStage, 'builder');
+    assert.equal(dockerfileContext(answers, makeFacts()).appStage, 'source');
   });
 });

@@ -68,6 +68,11 @@ export interface DockerfileContext {
     readonly packages: readonly string[];
     readonly path: string;
   };
+  /**
+   * The stage the final image takes the app folder from: `source`, a stage of its own beside the builder, when
+   * the builder needs no source; `builder` when it does (the project installs itself, collectstatic).
+   */
+  readonly appStage: AppStage;
   readonly builder: {
     readonly packages: readonly string[];
     readonly install: InstallPlan;
@@ -151,6 +156,18 @@ const collectstatic = (facts: DockerfileFacts): string | null => {
   return `DJANGO_SECRET_KEY=collectstatic-only SECRET_KEY=collectstatic-only ${VENV}/bin/python ${manage} collectstatic --noinput`;
 };
 
+export type AppStage = 'builder' | 'source';
+
+/**
+ * Where the app's code is copied and compiled. A stage of its own (`source`) needs nothing from the builder:
+ * BuildKit builds the two at once, a source change reuses the installed dependencies, and a dependency change
+ * copies the new virtualenv without recompiling the code. The builder keeps the code when a step of its own
+ * needs it: the project installing itself into the virtualenv, or Django's collectstatic, which runs with the
+ * builder's OS packages and the installed apps.
+ */
+export const appStageOf = (install: Pick<InstallPlan, 'project'>, collectstaticCommand: string | null): AppStage =>
+  install.project.length > 0 || collectstaticCommand !== null ? 'builder' : 'source';
+
 export const dockerfileContext = (answers: DockerfileAnswers, facts: DockerfileFacts): DockerfileContext => {
   const traits = STACKS[answers.stack];
   const family = traits.family;
@@ -194,6 +211,7 @@ export const dockerfileContext = (answers: DockerfileAnswers, facts: DockerfileF
           ? { kind: 'exec', options: HEALTH_OPTIONS, command: execForm(answers.healthcmd) }
           : { kind: 'none' };
 
+  const collect = collectstatic(facts);
   return {
     stack: answers.stack,
     stackLabel: traits.label,
@@ -203,10 +221,11 @@ export const dockerfileContext = (answers: DockerfileAnswers, facts: DockerfileF
     baseImage: image,
     converter,
     tini: { packages: [tini], path: tiniPath },
+    appStage: appStageOf(install, collect),
     builder: {
       packages: sorted(answers.buildpackages),
       install,
-      collectstatic: collectstatic(facts),
+      collectstatic: collect,
     },
     runtime: {
       packages: sorted(answers.packages),
