@@ -277,12 +277,21 @@ export const detectDependencies = (files: ProjectFiles, pyproject: Pyproject | u
     .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
   const requirements: RequirementsFile[] = [];
   const localReferences: string[] = [];
+  const namesOf = new Map<string, readonly string[]>();
   for (const candidate of candidates) {
     const read = readRequirements(files, candidate);
     if (read === undefined) continue;
     requirements.push(read.requirements);
+    namesOf.set(candidate, read.names);
     if (read.localReferences) localReferences.push(candidate);
-    if (!DEV_ONLY.test(candidate)) for (const name of read.names) declared.add(name);
+  }
+  // The image's file: the likeliest one that includes no development file (cookiecutter-django's top
+  // requirements.txt is `-r requirements/local.txt`, with pytest and the debug toolbar); failing that, the
+  // likeliest whose own name is not a development one.
+  const clean = requirements.filter((file) => !file.closure.some((path) => DEV_ONLY.test(path)));
+  const best = clean[0] ?? requirements.find((file) => !DEV_ONLY.test(file.file));
+  for (const file of best === undefined || clean.includes(best) ? clean : [best]) {
+    for (const name of namesOf.get(file.file) ?? []) declared.add(name);
   }
 
   const installable = installsItself(files, pyproject);
@@ -298,8 +307,14 @@ export const detectDependencies = (files: ProjectFiles, pyproject: Pyproject | u
       );
     }
   } else {
-    const best = requirements.find((file) => !DEV_ONLY.test(file.file));
     if (best !== undefined) {
+      const dev = best.closure.filter((path) => DEV_ONLY.test(path));
+      if (dev.length > 0) {
+        warnings.push(
+          `${best.file} includes ${dev.join(', ')}, named for development: the image installs those packages too; ` +
+            'pass --deps with a file of the production ones',
+        );
+      }
       detected = {
         value: best.file,
         why:

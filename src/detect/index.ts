@@ -13,7 +13,7 @@ import { detectNotebooks } from './notebooks.js';
 import { readPyproject } from './pyproject.js';
 import { detectPython } from './python-version.js';
 import { isTestPath, Sources } from './sources.js';
-import { binaryPackages } from './wheels.js';
+import { binaryPackages, sourceOnlyWarnings } from './wheels.js';
 
 export type { ProjectFacts } from './facts.js';
 
@@ -64,6 +64,7 @@ export const detectProject = (root: string): ProjectFacts => {
         ...notebooks.warnings,
         ...found.warnings,
         ...dependencies.warnings,
+        ...(isLockedManager(manager) ? sourceOnlyWarnings(files, manager) : []),
       ]),
     ],
   };

@@ -3,10 +3,12 @@
  * (Poetry's and pdm's `files`, uv's `wheels`). A package with only CPython-version wheels (`asyncpg-0.30.0-
  * cp313-cp313-manylinux_2_17_x86_64.whl`) and no pure one installs on a newer Python only by compiling its
  * sdist, which the slim builder cannot (no compiler): so the Python line is the newest one every such package
- * has a Linux wheel for. Pipfile.lock and requirements files name no files: nothing is known from them.
+ * has a Linux wheel for. A package with no wheel at all, only its source, needs a compiler whatever the line:
+ * a warning names it. Poetry 1.x locks (lock-version 1.x) list the files under `[metadata.files]`, by name.
+ * Pipfile.lock and requirements files name no files: nothing is known from them.
  */
 import type { LockedManager } from './deps.js';
-import { mainLockPackages } from './deps.js';
+import { LOCK_FILES, mainLockPackages, normaliseName } from './deps.js';
 import { table, text, type ProjectFiles } from './files.js';
 
 /** A locked package whose wheels are all for particular CPython versions. */
@@ -55,39 +57,83 @@ export const wheelTags = (file: string): WheelTags | undefined => {
   return { pure, minors, ...(from !== undefined ? { from } : {}) };
 };
 
-/** The wheel file names of a lock's package table. */
-const wheelFiles = (entry: Record<string, unknown>): string[] => {
+/** The file names a lock lists for a package table (`files`, uv's `wheels` and `sdist`). */
+const listedFiles = (entry: Record<string, unknown>): string[] => {
   const listed: unknown[] = [];
   for (const key of ['files', 'wheels']) {
     const value: unknown = entry[key];
     if (Array.isArray(value)) listed.push(...(value as unknown[]));
   }
+  if (entry.sdist !== undefined) listed.push(entry.sdist);
   return listed
     .map((item) => {
       const file = table(item);
       return text(file?.file) ?? text(file?.url) ?? text(file?.filename);
     })
-    .filter((name): name is string => name !== undefined && name.endsWith('.whl'));
+    .filter((name): name is string => name !== undefined);
+};
+
+/** A main-group package of a lock with the files the lock lists for it. */
+interface LockedFiles {
+  readonly name: string;
+  readonly version: string;
+  readonly files: readonly string[];
+}
+
+/** Poetry 1.x: `[metadata.files]`, package name to its files, by normalised name. */
+const poetryMetadataFiles = (document: Record<string, unknown> | undefined): Map<string, string[]> => {
+  const byName = new Map<string, string[]>();
+  for (const [name, files] of Object.entries(table(table(document?.metadata)?.files) ?? {})) {
+    byName.set(normaliseName(name), listedFiles({ files }));
+  }
+  return byName;
+};
+
+/** The lock's main-group packages with their listed files; empty for pipenv, whose lock names none. */
+const lockedFiles = (files: ProjectFiles, manager: LockedManager): LockedFiles[] => {
+  if (manager === 'pipenv') return [];
+  const metadata = manager === 'poetry' ? poetryMetadataFiles(files.toml('poetry.lock')) : new Map<string, string[]>();
+  return (mainLockPackages(files, manager) ?? []).map((entry) => {
+    const name = text(entry.name) ?? '?';
+    const own = listedFiles(entry);
+    return {
+      name,
+      version: text(entry.version) ?? '?',
+      files: own.length > 0 ? own : (metadata.get(normaliseName(name)) ?? []),
+    };
+  });
 };
 
 /**
  * The packages of the lock's main group that install only on the CPython lines their wheels are for. Empty
  * for a lock that names no wheels (Pipfile.lock) or has no such package.
  */
-export const binaryPackages = (files: ProjectFiles, manager: LockedManager): BinaryPackage[] => {
-  if (manager === 'pipenv') return [];
-  const found: BinaryPackage[] = [];
-  for (const entry of mainLockPackages(files, manager) ?? []) {
-    const tags = wheelFiles(entry)
-      .map(wheelTags)
-      .filter((tag): tag is WheelTags => tag !== undefined);
-    if (tags.length === 0 || tags.some((tag) => tag.pure)) continue;
-    found.push({
-      name: text(entry.name) ?? '?',
-      version: text(entry.version) ?? '?',
-      installsOn: (minor) =>
-        tags.some((tag) => tag.minors.includes(minor) || (tag.from !== undefined && minor >= tag.from)),
-    });
-  }
-  return found;
+export const binaryPackages = (files: ProjectFiles, manager: LockedManager): BinaryPackage[] =>
+  lockedFiles(files, manager).flatMap((entry) => {
+    const tags = entry.files.map(wheelTags).filter((tag): tag is WheelTags => tag !== undefined);
+    if (tags.length === 0 || tags.some((tag) => tag.pure)) return [];
+    return [
+      {
+        name: entry.name,
+        version: entry.version,
+        installsOn: (minor: number) =>
+          tags.some((tag) => tag.minors.includes(minor) || (tag.from !== undefined && minor >= tag.from)),
+      },
+    ];
+  });
+
+/** `name version` of the main-group packages the lock has only the source of (no wheel): they compile. */
+export const sourceOnlyPackages = (files: ProjectFiles, manager: LockedManager): string[] =>
+  lockedFiles(files, manager)
+    .filter((entry) => entry.files.length > 0 && !entry.files.some((file) => file.endsWith('.whl')))
+    .map((entry) => `${entry.name} ${entry.version}`);
+
+/** The warning for packages the lock has only the source of; none when every package has a wheel. */
+export const sourceOnlyWarnings = (files: ProjectFiles, manager: LockedManager): string[] => {
+  const compiled = sourceOnlyPackages(files, manager);
+  if (compiled.length === 0) return [];
+  return [
+    `${LOCK_FILES[manager]} has no wheel of ${compiled.join(', ')}, only the source: it compiles in the build, ` +
+      'which needs a compiler and the headers it builds against (--buildpackages build-essential=12.* and the -dev packages)',
+  ];
 };

@@ -75,6 +75,40 @@ describe('the Python line the lock wheels allow', () => {
     assert.match(facts.python?.why ?? '', new RegExp(`no ${NEWEST.replace('.', '\\.')} `));
   });
 
+  it('a Poetry 1.x lock, whose files sit under [metadata.files]: its binary packages hold the line back too', () => {
+    const grpcio = cpWheels('grpcio', '1.49.1', 7, minorOf(SECOND));
+    const facts = detect({
+      'pyproject.toml':
+        '[tool.poetry]\nname = "api"\nversion = "0.1.0"\n\n[tool.poetry.dependencies]\npython = "^3.9"\ngrpcio = "*"\n',
+      'poetry.lock': [
+        '[[package]]\nname = "grpcio"\nversion = "1.49.1"\ncategory = "main"\noptional = false\npython-versions = ">=3.7"\n',
+        '[metadata]\nlock-version = "1.1"\npython-versions = "^3.9"\ncontent-hash = "00"\n',
+        '[metadata.files]\ngrpcio = [\n' +
+          [...grpcio, 'grpcio-1.49.1.tar.gz'].map((file) => `    {file = "${file}", hash = "sha256:00"},\n`).join('') +
+          ']\n',
+      ].join('\n'),
+    });
+    assert.equal(facts.python?.value, SECOND);
+    assert.match(facts.python?.why ?? '', /grpcio 1\.49\.1/);
+  });
+
+  it('a package the lock has only the source of: a warning naming it and the compiler it needs', () => {
+    const facts = detect(
+      poetryProject([
+        { name: 'fastapi', version: '0.116.1', files: ['fastapi-0.116.1-py3-none-any.whl'] },
+        { name: 'netifaces', version: '0.11.0', files: ['netifaces-0.11.0.tar.gz'] },
+        { name: 'pytest-cov', version: '1.0', files: ['pytest-cov-1.0.tar.gz'], group: 'dev' },
+      ]),
+    );
+    const warned = facts.warnings.filter((warning) => warning.includes('only the source'));
+    assert.equal(warned.length, 1, facts.warnings.join('\n'));
+    assert.match(
+      warned[0] ?? '',
+      /^poetry\.lock has no wheel of netifaces 0\.11\.0, only the source: .*--buildpackages build-essential/,
+    );
+    assert.doesNotMatch(warned[0] ?? '', /pytest-cov/, 'the dev group is not installed');
+  });
+
   it('pure wheels, abi3 wheels and sdist-only packages leave the newest line', () => {
     const facts = detect(
       poetryProject([
