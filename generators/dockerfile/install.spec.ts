@@ -19,6 +19,7 @@ import {
 } from '../../tools/dockerfile.js';
 import { generate, refusedRun } from '../../test/support/generate.js';
 import { makeFacts } from '../../test/support/facts.js';
+import { detect } from '../../test/support/project-dirs.js';
 import { settle } from '../../test/support/render.js';
 import { depsFiles, type DepsProject } from '../../test/support/projects.js';
 
@@ -293,6 +294,34 @@ describe('docker-best:dockerfile: what a lock installs, on projects shaped like 
   });
 });
 
+describe('docker-best: requirements files shaped like real ones', () => {
+  it("cookiecutter-django's requirements.txt includes local.txt (pytest, the debug toolbar): production.txt is installed", () => {
+    const facts = detect({
+      'requirements.txt': '# Heroku and friends read this file\n-r requirements/local.txt\n',
+      'requirements/base.txt': 'django==5.1.4\n',
+      'requirements/local.txt': '-r base.txt\npytest==8.3.4\ndjango-debug-toolbar==4.4.6\n',
+      'requirements/production.txt': '-r base.txt\ngunicorn==23.0.0\n',
+    });
+    assert.equal(facts.dependencies.detected.value, 'requirements/production.txt');
+    assert.ok(facts.dependencies.declared.includes('gunicorn'));
+    assert.ok(!facts.dependencies.declared.includes('pytest'), facts.dependencies.declared.join(' '));
+  });
+
+  it('a requirements.txt that only includes a development file: used, with a warning that says so', () => {
+    const facts = detect({
+      'requirements.txt': '-r requirements-dev.txt\n',
+      'requirements-dev.txt': 'flask==3.1.0\npytest==8.3.4\n',
+    });
+    assert.equal(facts.dependencies.detected.value, 'requirements.txt');
+    assert.ok(
+      facts.warnings.some((warning) =>
+        /^requirements\.txt includes requirements-dev\.txt, named for development: .*--deps/.test(warning),
+      ),
+      facts.warnings.join('\n'),
+    );
+  });
+});
+
 describe('docker-best: lock files the generator cannot use', () => {
   it('two locks at once: the first of uv, Poetry, pdm, pipenv is used, and the run says which and how to pick another', async () => {
     const files = { ...APP, ...depsFiles('poetry'), 'uv.lock': depsFiles('uv')['uv.lock'] ?? '' };
@@ -326,6 +355,25 @@ describe('docker-best:dockerfile: Django', () => {
     const context = dockerfileContext(answers, facts);
     assert.match(context.builder.collectstatic ?? '', /\/opt\/venv\/bin\/python manage\.py collectstatic --noinput$/);
     assert.equal(dockerfileContext(answers, makeFacts()).builder.collectstatic, null);
+  });
+
+  it('collectstatic gets the throw-away values the settings need to import, for its own step only', async () => {
+    const answers = await settle({ entry: 'gunicorn shop.wsgi', deps: 'none' });
+    const facts = makeFacts({
+      django: {
+        dir: '',
+        settings: 'shop.settings',
+        staticRoot: true,
+        collectstaticEnv: [
+          { key: 'DEBUG', value: 'False' },
+          { key: 'SECRET_KEY', value: 'ignored: ours is kept' },
+        ],
+      },
+    });
+    assert.equal(
+      dockerfileContext(answers, facts).builder.collectstatic,
+      'DJANGO_SECRET_KEY=collectstatic-only SECRET_KEY=collectstatic-only DEBUG=False /opt/venv/bin/python manage.py collectstatic --noinput',
+    );
   });
 
   it('collectstatic needs the installed apps and the code: the builder keeps the code, the final stage copies it from there', async () => {

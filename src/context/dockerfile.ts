@@ -152,8 +152,16 @@ export type DockerfileFacts = Pick<ProjectFacts, 'dependencies' | 'pyproject' | 
 const collectstatic = (facts: DockerfileFacts): string | null => {
   if (facts.django?.staticRoot !== true) return null;
   const manage = facts.django.dir === '' ? 'manage.py' : `${facts.django.dir}/manage.py`;
-  // Settings often insist on a SECRET_KEY: collectstatic gets a throw-away one, never stored in the image.
-  return `DJANGO_SECRET_KEY=collectstatic-only SECRET_KEY=collectstatic-only ${VENV}/bin/python ${manage} collectstatic --noinput`;
+  // Settings often insist on a SECRET_KEY, and on whatever else they read with no default (DEBUG, DATABASE_URL):
+  // collectstatic gets throw-away values of the right shape, for this step only, never stored in the image.
+  const environment = new Map<string, string>([
+    ['DJANGO_SECRET_KEY', 'collectstatic-only'],
+    ['SECRET_KEY', 'collectstatic-only'],
+  ]);
+  for (const { key, value } of facts.django.collectstaticEnv ?? [])
+    if (!environment.has(key)) environment.set(key, value);
+  const assignments = [...environment].map(([key, value]) => `${key}=${value}`).join(' ');
+  return `${assignments} ${VENV}/bin/python ${manage} collectstatic --noinput`;
 };
 
 export type AppStage = 'builder' | 'source';

@@ -53,11 +53,19 @@ const settingsFiles = (sources: Sources, dir: string, settings: string): string[
 };
 
 /** Every value assigned to `name` at the top level of the settings files, with where. */
-const settingValues = (sources: Sources, files: readonly string[], name: string): { expr: Expr; context: Context }[] =>
+const settingValues = (
+  sources: Sources,
+  files: readonly string[],
+  name: string,
+): { expr: Expr; context: Context; conditional: boolean }[] =>
   files.flatMap((file) => {
     const module = sources.parse(file);
     if (module === undefined) return [];
-    return (module.top.assigns.get(name) ?? []).map((expr) => ({ expr, context: { file, scope: module.top } }));
+    return (module.top.assigns.get(name) ?? []).map((expr) => ({
+      expr,
+      context: { file, scope: module.top },
+      conditional: module.top.conditional.has(expr),
+    }));
   });
 
 const settingString = (sources: Sources, files: readonly string[], name: string): string | undefined => {
@@ -226,6 +234,74 @@ const sqliteInCode = (sources: Sources, files: readonly string[]): string | unde
   return undefined;
 };
 
+/** Readers of settings helpers (python-decouple's `config`, django-environ's `env` and its typed methods). */
+const ENV_READERS =
+  /^(?:config|env|get_env|str|bool|int|float|list|tuple|json|url|db|db_url|cache|cache_url|email|email_url)$/;
+
+/**
+ * A value of the right shape for a setting the settings read with no default, so that collectstatic can import
+ * them at build time: from the reader (`env.bool`), its `cast` (`cast=bool`, `Csv()`, `db_url`) or the name.
+ */
+const placeholder = (name: string, reader: string, cast: string): string => {
+  const kind = `${reader} ${cast}`;
+  if (/\bbool\b/.test(kind) || /DEBUG/.test(name)) return 'False';
+  if (/\b(?:int|float)\b/.test(kind)) return '0';
+  if (/\b(?:db|db_url|parse|database_url)\b/i.test(kind) || /DATABASE_URL|DB_URL/.test(name))
+    return 'sqlite://:memory:';
+  if (/\bcache(?:_url)?\b/.test(kind) || /CACHE_URL/.test(name)) return 'locmemcache://';
+  if (/\bemail(?:_url)?\b/.test(kind) || /EMAIL_URL/.test(name)) return 'consolemail://';
+  if (/\b(?:list|tuple|csv)\b/i.test(kind) || /HOSTS|ORIGINS/.test(name)) return 'localhost';
+  if (/\bjson\b/.test(kind)) return '{}';
+  if (/\burl\b/.test(kind) || /_URL$|_URI$/.test(name)) return 'http://localhost';
+  return 'collectstatic-only';
+};
+
+/** Names a settings module must find in the environment: `os.environ["X"]`, `config("X")`, `env.bool("X")`. */
+const requiredEnvironment = (sources: Sources, files: readonly string[]): { key: string; value: string }[] => {
+  const found = new Map<string, string>();
+  const add = (name: string, value: string): void => {
+    if (/^[A-Z_][A-Z0-9_]*$/.test(name) && !found.has(name) && found.size < 20) found.set(name, value);
+  };
+  for (const file of files) {
+    for (const match of (sources.files.source(file) ?? '').matchAll(/os\.environ\[\s*["']([A-Za-z0-9_]+)["']\s*\]/g)) {
+      add(match[1] ?? '', placeholder(match[1] ?? '', '', ''));
+    }
+    const module = sources.parse(file);
+    for (const { expr: call } of module?.top.calls ?? []) {
+      const reader = calleeName(call) ?? '';
+      const [first] = call.args;
+      const name = first?.kind === 'str' ? first.value : undefined;
+      const cast = argument(call, undefined, 'cast');
+      const castName =
+        cast === undefined
+          ? ''
+          : walk(cast)
+              .map((part) => ('name' in part ? part.name : ''))
+              .join(' ');
+      // A URL parser given `os.environ.get("X")`: None when unset, which it cannot parse.
+      if (/^(?:parse|db_url)$/.test(reader) && first?.kind === 'call' && first.args.length === 1) {
+        const inner = first.args[0];
+        if (/^(?:get|getenv)$/.test(calleeName(first) ?? '') && inner?.kind === 'str') {
+          add(inner.value, placeholder(inner.value, reader, ''));
+        }
+      }
+      if (name === undefined || !ENV_READERS.test(reader) || call.args.length !== 1 || call.kwargs.has('default')) {
+        continue;
+      }
+      // `config`, `env` and `env.<type>` only: a method of anything else named `str` or `list` is not a reader.
+      const receiver = call.callee.kind === 'attr' ? walk(call.callee.object)[0] : undefined;
+      if (
+        call.callee.kind === 'attr' &&
+        !(receiver?.kind === 'name' && /^(?:env|environ|config)$/i.test(receiver.name))
+      ) {
+        continue;
+      }
+      add(name, placeholder(name, reader, castName));
+    }
+  }
+  return [...found].map(([key, value]) => ({ key, value }));
+};
+
 export const detectDjango = (sources: Sources): DjangoProject | undefined => {
   const manage = sources.pyFiles
     .filter((path) => (path === 'manage.py' || path.endsWith('/manage.py')) && !isTestPath(path))
@@ -239,10 +315,19 @@ export const detectDjango = (sources: Sources): DjangoProject | undefined => {
   if (settings === undefined) return undefined;
   const warnings: string[] = [];
   const files = settingsFiles(sources, dir, settings);
-  const staticRoot = settingValues(sources, files, 'STATIC_ROOT').some(
+  const staticRoots = settingValues(sources, files, 'STATIC_ROOT').filter(
     ({ expr }) => !(expr.kind === 'const' && expr.value === null),
   );
-  const facts: DjangoFacts = { dir, settings, staticRoot };
+  // Set only under a condition (`if MODE == "PRODUCTION":`), collectstatic fails when it does not hold.
+  const staticRoot = staticRoots.some(({ conditional }) => !conditional);
+  if (!staticRoot && staticRoots.length > 0) {
+    warnings.push(
+      `${staticRoots[0]?.context.file ?? settings} sets STATIC_ROOT only under a condition, so collectstatic does ` +
+        'not run in the build (it fails where STATIC_ROOT is unset): set it unconditionally to have the static ' +
+        'files collected into the image',
+    );
+  }
+  const facts: DjangoFacts = { dir, settings, staticRoot, collectstaticEnv: requiredEnvironment(sources, files) };
   const manageWords = dir === '' ? ['python', 'manage.py'] : ['python', `${dir}/manage.py`];
   const oneOff: OneOff = {
     argv: [...manageWords, 'migrate', '--noinput'],

@@ -25,8 +25,13 @@ export interface DjangoFacts {
   readonly dir: string;
   /** DJANGO_SETTINGS_MODULE, e.g. `mysite.settings`. */
   readonly settings: string;
-  /** Settings set STATIC_ROOT: collectstatic runs at build time. */
+  /** Settings set STATIC_ROOT (not only under a condition): collectstatic runs at build time. */
   readonly staticRoot: boolean;
+  /**
+   * Environment variables the settings read with no default, with a value of the right shape that lets
+   * collectstatic import them at build time (`DEBUG=False`, `DATABASE_URL=sqlite://:memory:`).
+   */
+  readonly collectstaticEnv?: readonly { readonly key: string; readonly value: string }[];
 }
 
 /** A requirements file and every file it pulls in (`-r`, `-c`), in the order pip reads them. */

@@ -76,6 +76,8 @@ export interface Scope {
   readonly parent?: Scope;
   /** Every value assigned to each plain name, in source order. */
   readonly assigns: Map<string, Expr[]>;
+  /** The values of `assigns` assigned under an `if` or a `match` case: they may not hold. */
+  readonly conditional: Set<Expr>;
   /** Augmented assignments to plain names (`urlpatterns += [...]`). */
   readonly updates: { readonly name: string; readonly value: Expr }[];
   readonly calls: Call[];
@@ -106,6 +108,7 @@ export const emptyScope = (name = '', parent?: Scope): Scope => ({
   name,
   ...(parent ? { parent } : {}),
   assigns: new Map(),
+  conditional: new Set(),
   updates: [],
   calls: [],
   functions: new Map(),
@@ -216,6 +219,8 @@ class Reader {
   readonly #importedModules: ImportRef[] = [];
   readonly #scopes: Scope[] = [];
   #calls = 0;
+  /** How many `if` or `match` statements enclose the statement being read. */
+  #conditionals = 0;
 
   constructor(text: string) {
     this.#text = text;
@@ -307,16 +312,22 @@ class Reader {
         this.#collectCalls(node, scope, inMain);
         return;
       }
-      case 'IfStatement': {
-        const main = inMain || (scope.name === '' && depth === 0 && this.#isMainGuard(node));
-        this.#compound(node, scope, main, depth);
+      case 'IfStatement':
+      case 'MatchStatement': {
+        const main =
+          inMain || (node.name === 'IfStatement' && scope.name === '' && depth === 0 && this.#isMainGuard(node));
+        this.#conditionals += 1;
+        try {
+          this.#compound(node, scope, main, depth);
+        } finally {
+          this.#conditionals -= 1;
+        }
         return;
       }
       case 'WhileStatement':
       case 'ForStatement':
       case 'TryStatement':
       case 'WithStatement':
-      case 'MatchStatement':
         this.#compound(node, scope, inMain, depth);
         return;
       case 'StatementGroup':
@@ -410,6 +421,7 @@ class Reader {
       const list = scope.assigns.get(name) ?? [];
       list.push(expr);
       scope.assigns.set(name, list);
+      if (this.#conditionals > 0) scope.conditional.add(expr);
     }
   }
 

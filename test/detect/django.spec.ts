@@ -44,3 +44,54 @@ describe('Django settings in a read-only container', () => {
     }
   });
 });
+
+describe('Django collectstatic at build time, on settings shaped like real ones', () => {
+  it('runs it when STATIC_ROOT is set for every run, not when it is set only under a condition (and says so)', () => {
+    const always = detect(site("STATIC_ROOT = BASE_DIR / 'staticfiles'"));
+    assert.equal(always.django?.staticRoot, true);
+    const guarded = detect(
+      site(
+        "MODE = os.environ.get('MODE', 'DEVELOPMENT')\nif MODE in ['PRODUCTION', 'MIGRATE']:\n    STATIC_ROOT = BASE_DIR / 'staticfiles'",
+      ),
+    );
+    assert.equal(guarded.django?.staticRoot, false);
+    assert.ok(
+      guarded.warnings.some((warning) =>
+        /^mysite\/settings\.py sets STATIC_ROOT only under a condition, so collectstatic does not run/.test(warning),
+      ),
+      guarded.warnings.join('\n'),
+    );
+  });
+
+  it('gives collectstatic a value of the right shape for each setting read from the environment with no default', () => {
+    const facts = detect(
+      site(
+        [
+          'from decouple import Csv, config',
+          'import dj_database_url',
+          'import environ',
+          'env = environ.Env()',
+          "STATIC_ROOT = BASE_DIR / 'static'",
+          "DEBUG = config('DEBUG', cast=bool)",
+          "ALLOWED_HOSTS = config('ALLOWED_HOSTS', cast=Csv())",
+          "DATABASES = {'default': config('DATABASE_URL', cast=dj_database_url.parse)}",
+          "TIME_ZONE = config('TIME_ZONE', default='UTC')",
+          "CACHES = {'default': env.cache('REDIS_URL')}",
+          "WORKERS = env.int('WORKERS')",
+          "SENTRY_DSN = os.environ['SENTRY_DSN']",
+          "OTHER = os.environ.get('OTHER')",
+          "REPLICA = {'default': dj_database_url.parse(os.environ.get('REPLICA_URL'))}",
+        ].join('\n'),
+      ),
+    );
+    assert.deepEqual(Object.fromEntries((facts.django?.collectstaticEnv ?? []).map(({ key, value }) => [key, value])), {
+      SENTRY_DSN: 'collectstatic-only',
+      DEBUG: 'False',
+      ALLOWED_HOSTS: 'localhost',
+      DATABASE_URL: 'sqlite://:memory:',
+      REDIS_URL: 'locmemcache://',
+      WORKERS: '0',
+      REPLICA_URL: 'sqlite://:memory:',
+    });
+  });
+});
