@@ -100,7 +100,10 @@ export const findApps = (sources: Sources): App[] => {
     const text = sources.files.source(file);
     // Files that name a framework, and shallow files that bind a call's result (`app = create_app()`).
     const shallow = file.split('/').length <= 2 && /^[A-Za-z_]\w*\s*(?::[^=\n]*)?=\s*[\w.]+\(/m.test(text ?? '');
-    if (text === undefined || !(FRAMEWORK_WORDS.test(text) || shallow)) continue;
+    // And runners: conventional app files, and files with a main guard (they may serve an app made elsewhere).
+    const runner =
+      APP_FILES.includes(file.split('/').pop() ?? '') || /__name__\s*==\s*["']__main__["']/.test(text ?? '');
+    if (text === undefined || !(FRAMEWORK_WORDS.test(text) || shallow || runner)) continue;
     // Flask-SocketIO apps serve websockets through socketio.run(): gunicorn's workers would break them.
     const socketio = /\bSocketIO\s*\(/.test(text);
     const module = sources.parse(file);
@@ -122,6 +125,31 @@ export const findApps = (sources: Sources): App[] => {
         continue;
       }
       apps.push({ framework, file, root, module: dotted, attr: name, factory: false, value });
+    }
+    // A runner (a conventional app file, or one with a main guard) that imports an app made in another module
+    // and imports more of the project beside it (`from flask_app import app` then `from flask_app.controllers
+    // import users`): the routes are registered there, so that is the module to serve.
+    if (runner && !module.effects) {
+      // The project's files it imports: modules, and modules imported by name (`from pkg.views import users`).
+      const imported = [
+        ...module.importedModules.map((ref) => sources.absolute(ref, file)),
+        ...[...module.imports.values()].map((ref) => {
+          const from = sources.absolute(ref, file);
+          return from === undefined || ref.name === undefined ? undefined : `${from}.${ref.name}`;
+        }),
+      ];
+      const projectFiles = imported
+        .map((name) => (name === undefined ? undefined : sources.find(name, sources.rootsFor(file))?.file))
+        .filter((found): found is string => found !== undefined && found !== file);
+      for (const [name, ref] of module.imports) {
+        if (ref.name === undefined || top.assigns.has(name)) continue;
+        const value = sources.resolve({ kind: 'name', name }, { file, scope: top });
+        const framework = frameworkOf(value);
+        if (framework === undefined || value.kind !== 'object' || framework.name === 'Dash') continue;
+        if (socketio && framework.name === 'Flask') continue;
+        if (!projectFiles.some((found) => found !== value.file)) continue;
+        apps.push({ framework, file, root, module: dotted, attr: name, factory: false, value });
+      }
     }
     // Factories: top-level functions that make an app and return it.
     for (const [name, fn] of top.functions) {

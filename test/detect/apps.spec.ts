@@ -113,6 +113,27 @@ describe('applications in the code', () => {
       },
       'uvicorn service.web:api',
     ],
+    [
+      'an app made in a package and served from the runner that imports its routes (every route registered)',
+      {
+        'flask_app/__init__.py': 'from flask import Flask\n\napp = Flask(__name__)\n',
+        'flask_app/controllers/users.py':
+          'from flask_app import app\n\n@app.route("/")\ndef index():\n    return "hi"\n',
+        'server.py':
+          'from flask_app import app\nfrom flask_app.controllers import users\n\nif __name__ == "__main__":\n    app.run(debug=True)\n',
+      },
+      'gunicorn server:app',
+    ],
+    [
+      'a runner that imports nothing more than the app, or runs something when imported, is not served',
+      {
+        'shop/__init__.py': 'from flask import Flask\n\napp = Flask(__name__)\nfrom shop import views\n',
+        'shop/views.py': 'from shop import app\n',
+        'run.py': 'from shop import app\n\nif __name__ == "__main__":\n    app.run()\n',
+        'main.py': 'from shop import app\nfrom shop import views\napp.run()\n',
+      },
+      'gunicorn shop:app',
+    ],
   ];
   for (const [name, files, entry] of cases) {
     it(`${name}: ${entry}`, () => assert.equal(detect(files).entry?.value, entry));
