@@ -51,7 +51,8 @@ const poetryDependencies = (poetry: Record<string, unknown> | undefined): string
 export const readPyproject = (document: Record<string, unknown>): Pyproject => {
   const project = table(document.project);
   const poetry = table(table(document.tool)?.poetry);
-  const name = text(project?.name) ?? text(poetry?.name);
+  // An empty name (pdm's old default, `name = ""`) names nothing: the folder name is used instead.
+  const name = [text(project?.name), text(poetry?.name)].find((value) => value !== undefined && value.trim() !== '');
   const buildBackend = text(table(document['build-system'])?.['build-backend']);
   const readme = text(project?.readme) ?? text(table(project?.readme)?.file) ?? text(poetry?.readme);
   const requiresPython = text(project?.['requires-python']) ?? text(table(poetry?.dependencies)?.python);

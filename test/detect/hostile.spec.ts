@@ -43,6 +43,11 @@ describe('hostile project contents', () => {
     assert.match(facts.warnings.join('\n'), /pyproject\.toml could not be read \(bigger than 1 MB/);
   });
 
+  it("an empty project name (pdm's old default) names nothing: the image is named after the folder", () => {
+    const facts = detect({ 'pyproject.toml': '[project]\nname = ""\nversion = "0.1.0"\n', 'app.py': FLASK_APP });
+    assert.equal(facts.projectName, undefined);
+  });
+
   it('malformed TOML, JSON and notebooks: warnings, never an exception', () => {
     const facts = detect({
       'pyproject.toml': '[project\nname = ',
