@@ -357,6 +357,15 @@ describe('docker-best:dockerfile: Django', () => {
     assert.equal(dockerfileContext(answers, makeFacts()).builder.collectstatic, null);
   });
 
+  it("the image sets DJANGO_SETTINGS_MODULE when the server's module names other settings than manage.py", async () => {
+    const answers = await settle({ entry: 'gunicorn config.wsgi', deps: 'none' });
+    const django = { dir: '', settings: 'config.settings.production', staticRoot: true };
+    const context = dockerfileContext(answers, makeFacts({ django: { ...django, settingsEnv: django.settings } }));
+    assert.deepEqual(context.runtime.env[0], { key: 'DJANGO_SETTINGS_MODULE', value: '"config.settings.production"' });
+    assert.match(context.builder.collectstatic ?? '', /^DJANGO_SETTINGS_MODULE=config\.settings\.production /);
+    assert.deepEqual(dockerfileContext(answers, makeFacts({ django })).runtime.env, []);
+  });
+
   it('collectstatic gets the throw-away values the settings need to import, for its own step only', async () => {
     const answers = await settle({ entry: 'gunicorn shop.wsgi', deps: 'none' });
     const facts = makeFacts({

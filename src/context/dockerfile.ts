@@ -155,6 +155,7 @@ const collectstatic = (facts: DockerfileFacts): string | null => {
   // Settings often insist on a SECRET_KEY, and on whatever else they read with no default (DEBUG, DATABASE_URL):
   // collectstatic gets throw-away values of the right shape, for this step only, never stored in the image.
   const environment = new Map<string, string>([
+    ...(facts.django.settingsEnv !== undefined ? [['DJANGO_SETTINGS_MODULE', facts.django.settingsEnv] as const] : []),
     ['DJANGO_SECRET_KEY', 'collectstatic-only'],
     ['SECRET_KEY', 'collectstatic-only'],
   ]);
@@ -162,6 +163,17 @@ const collectstatic = (facts: DockerfileFacts): string | null => {
     if (!environment.has(key)) environment.set(key, value);
   const assignments = [...environment].map(([key, value]) => `${key}=${value}`).join(' ');
   return `${assignments} ${VENV}/bin/python ${manage} collectstatic --noinput`;
+};
+
+/**
+ * The image's ENV: the --env pairs, and DJANGO_SETTINGS_MODULE when the server's module names other settings
+ * than manage.py (so that `manage.py migrate` in the image uses the settings the server runs with).
+ */
+const runtimeEnv = (answers: DockerfileAnswers, facts: DockerfileFacts): { key: string; value: string }[] => {
+  const given = answers.env.map(([key, value]) => ({ key, value: dockerfileString(value) }));
+  const settings = facts.django?.settingsEnv;
+  if (settings === undefined || given.some(({ key }) => key === 'DJANGO_SETTINGS_MODULE')) return given;
+  return [{ key: 'DJANGO_SETTINGS_MODULE', value: dockerfileString(settings) }, ...given];
 };
 
 export type AppStage = 'builder' | 'source';
@@ -243,7 +255,7 @@ export const dockerfileContext = (answers: DockerfileAnswers, facts: DockerfileF
       user: APP_USER,
       home: APP_HOME,
       ownedDirs: [APP_HOME, ...answers.volumes.filter((volume) => volume !== APP_HOME)],
-      env: answers.env.map(([key, value]) => ({ key, value: dockerfileString(value) })),
+      env: runtimeEnv(answers, facts),
       port: answers.port,
       healthcheck,
       entrypoint: execForm([tiniPath, '--']),

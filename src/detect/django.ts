@@ -314,7 +314,62 @@ export const detectDjango = (sources: Sources): DjangoProject | undefined => {
   const settings = settingsModuleIn(sources, manage, module);
   if (settings === undefined) return undefined;
   const warnings: string[] = [];
-  const files = settingsFiles(sources, dir, settings);
+  const manageWords = dir === '' ? ['python', 'manage.py'] : ['python', `${dir}/manage.py`];
+  const oneOff: OneOff = {
+    argv: [...manageWords, 'migrate', '--noinput'],
+    why: 'Django migrations: run once per release, before the new version serves',
+  };
+
+  const project = settings.split('.')[0] ?? settings;
+  const managed = settingsFiles(sources, dir, settings);
+  const wsgiSetting = settingString(sources, managed, 'WSGI_APPLICATION');
+  const asgiSetting = settingString(sources, managed, 'ASGI_APPLICATION');
+  const usesChannels = managed.some((file) => /["'](?:channels|daphne)["']/.test(sources.files.source(file) ?? ''));
+  const split = (dotted: string | undefined, fallback: string): { module: string; attr: string } => {
+    const parts = (dotted ?? fallback).split('.');
+    const attr = dotted === undefined ? 'application' : (parts.pop() ?? 'application');
+    return { module: dotted === undefined ? fallback : parts.join('.'), attr };
+  };
+  const wsgi = split(wsgiSetting, `${project}.wsgi`);
+  const asgi = split(asgiSetting, `${project}.asgi`);
+  const has = (module: string): boolean => sources.find(module, [dir])?.file !== undefined;
+  let entry: Detected<readonly string[]> | undefined;
+  let served: string | undefined;
+  if (usesChannels && has(asgi.module)) {
+    served = asgi.module;
+    entry = {
+      value: ['uvicorn', ...(dir === '' ? [] : ['--app-dir', dir]), `${asgi.module}:${asgi.attr}`],
+      why: `Django (Channels) project in ${manage}, settings ${settings}; ${asgi.module} served by uvicorn`,
+    };
+  } else if (has(wsgi.module)) {
+    served = wsgi.module;
+    const target = wsgi.attr === 'application' ? wsgi.module : `${wsgi.module}:${wsgi.attr}`;
+    entry = {
+      value: ['gunicorn', ...(dir === '' ? [] : ['--chdir', dir]), target],
+      why: `Django project in ${manage}, settings ${settings}; ${wsgi.module} served by gunicorn`,
+    };
+  } else if (has(asgi.module)) {
+    served = asgi.module;
+    entry = {
+      value: ['uvicorn', ...(dir === '' ? [] : ['--app-dir', dir]), `${asgi.module}:${asgi.attr}`],
+      why: `Django project in ${manage}, settings ${settings}; ${asgi.module} served by uvicorn`,
+    };
+  } else {
+    warnings.push(`Django project in ${manage}, but neither ${wsgi.module} nor ${asgi.module} is in the project`);
+  }
+
+  // The settings the server runs with: its module's own default (cookiecutter-django's wsgi.py names
+  // config.settings.production while manage.py names config.settings.local). The image sets it, so that
+  // collectstatic, migrate and the server all use the same.
+  const servedFile = served === undefined ? undefined : sources.find(served, [dir])?.file;
+  const servedModule = servedFile === undefined ? undefined : sources.parse(servedFile);
+  const own =
+    servedFile === undefined || servedModule === undefined
+      ? undefined
+      : settingsModuleIn(sources, servedFile, servedModule);
+  const serverSettings =
+    own !== undefined && own !== settings && sources.find(own, [dir]) !== undefined ? own : undefined;
+  const files = serverSettings === undefined ? managed : settingsFiles(sources, dir, serverSettings);
   const staticRoots = settingValues(sources, files, 'STATIC_ROOT').filter(
     ({ expr }) => !(expr.kind === 'const' && expr.value === null),
   );
@@ -327,45 +382,13 @@ export const detectDjango = (sources: Sources): DjangoProject | undefined => {
         'files collected into the image',
     );
   }
-  const facts: DjangoFacts = { dir, settings, staticRoot, collectstaticEnv: requiredEnvironment(sources, files) };
-  const manageWords = dir === '' ? ['python', 'manage.py'] : ['python', `${dir}/manage.py`];
-  const oneOff: OneOff = {
-    argv: [...manageWords, 'migrate', '--noinput'],
-    why: 'Django migrations: run once per release, before the new version serves',
+  const facts: DjangoFacts = {
+    dir,
+    settings: serverSettings ?? settings,
+    ...(serverSettings !== undefined ? { settingsEnv: serverSettings } : {}),
+    staticRoot,
+    collectstaticEnv: requiredEnvironment(sources, files),
   };
-
-  const project = settings.split('.')[0] ?? settings;
-  const wsgiSetting = settingString(sources, files, 'WSGI_APPLICATION');
-  const asgiSetting = settingString(sources, files, 'ASGI_APPLICATION');
-  const usesChannels = files.some((file) => /["'](?:channels|daphne)["']/.test(sources.files.source(file) ?? ''));
-  const split = (dotted: string | undefined, fallback: string): { module: string; attr: string } => {
-    const parts = (dotted ?? fallback).split('.');
-    const attr = dotted === undefined ? 'application' : (parts.pop() ?? 'application');
-    return { module: dotted === undefined ? fallback : parts.join('.'), attr };
-  };
-  const wsgi = split(wsgiSetting, `${project}.wsgi`);
-  const asgi = split(asgiSetting, `${project}.asgi`);
-  const has = (module: string): boolean => sources.find(module, [dir])?.file !== undefined;
-  let entry: Detected<readonly string[]> | undefined;
-  if (usesChannels && has(asgi.module)) {
-    entry = {
-      value: ['uvicorn', ...(dir === '' ? [] : ['--app-dir', dir]), `${asgi.module}:${asgi.attr}`],
-      why: `Django (Channels) project in ${manage}, settings ${settings}; ${asgi.module} served by uvicorn`,
-    };
-  } else if (has(wsgi.module)) {
-    const target = wsgi.attr === 'application' ? wsgi.module : `${wsgi.module}:${wsgi.attr}`;
-    entry = {
-      value: ['gunicorn', ...(dir === '' ? [] : ['--chdir', dir]), target],
-      why: `Django project in ${manage}, settings ${settings}; ${wsgi.module} served by gunicorn`,
-    };
-  } else if (has(asgi.module)) {
-    entry = {
-      value: ['uvicorn', ...(dir === '' ? [] : ['--app-dir', dir]), `${asgi.module}:${asgi.attr}`],
-      why: `Django project in ${manage}, settings ${settings}; ${asgi.module} served by uvicorn`,
-    };
-  } else {
-    warnings.push(`Django project in ${manage}, but neither ${wsgi.module} nor ${asgi.module} is in the project`);
-  }
 
   const sqlite = sqliteInCode(sources, files);
   if (sqlite !== undefined) {

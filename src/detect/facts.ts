@@ -23,8 +23,13 @@ export interface OneOff {
 export interface DjangoFacts {
   /** Folder of manage.py, relative POSIX ('' for the top). */
   readonly dir: string;
-  /** DJANGO_SETTINGS_MODULE, e.g. `mysite.settings`. */
+  /** DJANGO_SETTINGS_MODULE, e.g. `mysite.settings`: the one the server's module names, else manage.py's. */
   readonly settings: string;
+  /**
+   * Set when the server's module (wsgi.py, asgi.py) names other settings than manage.py does: the image sets
+   * DJANGO_SETTINGS_MODULE to it, so that manage.py commands use the settings the server runs with.
+   */
+  readonly settingsEnv?: string;
   /** Settings set STATIC_ROOT (not only under a condition): collectstatic runs at build time. */
   readonly staticRoot: boolean;
   /**

@@ -95,3 +95,37 @@ describe('Django collectstatic at build time, on settings shaped like real ones'
     });
   });
 });
+
+describe('Django settings the server runs with', () => {
+  it('cookiecutter-django: manage.py names the local settings, wsgi.py the production ones, which the image sets', () => {
+    const manage =
+      "import os\nimport sys\n\nif __name__ == '__main__':\n    os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'config.settings.local')\n    from django.core.management import execute_from_command_line\n    execute_from_command_line(sys.argv)\n";
+    const facts = detect({
+      'manage.py': manage,
+      'config/__init__.py': '',
+      'config/settings/__init__.py': '',
+      'config/settings/base.py':
+        "import environ\nenv = environ.Env()\nROOT_URLCONF = 'config.urls'\nWSGI_APPLICATION = 'config.wsgi.application'\nSTATIC_ROOT = '/app/staticfiles'\n",
+      'config/settings/local.py':
+        "from .base import *\nSECRET_KEY = env('DJANGO_SECRET_KEY', default='x')\nINSTALLED_APPS = ['debug_toolbar']\n",
+      'config/settings/production.py':
+        "from .base import *\nSECRET_KEY = env('DJANGO_SECRET_KEY')\nADMIN_URL = env('DJANGO_ADMIN_URL')\nALLOWED_HOSTS = env.list('DJANGO_ALLOWED_HOSTS')\n",
+      'config/urls.py': 'urlpatterns = []\n',
+      'config/wsgi.py':
+        "import os\nfrom django.core.wsgi import get_wsgi_application\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'config.settings.production')\napplication = get_wsgi_application()\n",
+    });
+    assert.equal(facts.django?.settings, 'config.settings.production');
+    assert.equal(facts.django?.settingsEnv, 'config.settings.production');
+    const environment = Object.fromEntries(
+      (facts.django?.collectstaticEnv ?? []).map(({ key, value }) => [key, value]),
+    );
+    assert.equal(environment.DJANGO_ALLOWED_HOSTS, 'localhost');
+    assert.ok('DJANGO_SECRET_KEY' in environment);
+  });
+
+  it('the same settings named by manage.py and wsgi.py: nothing set', () => {
+    const facts = detect(site("STATIC_ROOT = BASE_DIR / 'staticfiles'"));
+    assert.equal(facts.django?.settings, 'mysite.settings');
+    assert.equal(facts.django?.settingsEnv, undefined);
+  });
+});
