@@ -49,6 +49,13 @@ export const example = (name: string): string => join(REPO, 'examples', name);
  */
 export const STDLIB_SERVICE = join(REPO, 'tools', 'engine', 'fixtures', 'stdlib-service');
 
+/**
+ * A Django project laid out as cookiecutter-django lays it out (tools/engine/fixtures/django-layered): local
+ * settings in manage.py, production ones in wsgi.py reading the environment with no default, and a top
+ * requirements.txt that includes the development file.
+ */
+export const DJANGO_LAYERED = join(REPO, 'tools', 'engine', 'fixtures', 'django-layered');
+
 export interface ProjectOptions {
   /** Options for `docker-best --defaults` (e.g. ['--python', '3.14', '--release', 'bookworm']). */
   readonly args?: readonly string[];
