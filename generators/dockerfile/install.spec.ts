@@ -194,20 +194,35 @@ describe('docker-best:dockerfile: installing the dependencies', () => {
     assert.ok(!builderLines(dockerfile).some((instruction) => commandOf(instruction).includes('uv sync')));
   });
 
-  it('installs the server the app runs under, pinned, when the project does not declare it', async () => {
+  it('installs the server the app runs under, pinned, with the requirements (one resolve) when the project does not declare it', async () => {
+    const pin = `gunicorn==${SERVER_PINS.gunicorn ?? ''}`;
     const { dockerfile } = await generated('requirements');
-    const server = runWith(dockerfile, `install --no-compile gunicorn==${SERVER_PINS.gunicorn ?? ''}`);
+    const server = runWith(dockerfile, `install --no-compile -r requirements.txt ${pin} && (python -m compileall`);
     assert.ok(flagsOf(server).includes('mount=type=cache,target=/root/.cache/pip'));
-    assertOrder(dockerfile, `gunicorn==${SERVER_PINS.gunicorn ?? ''}`);
-    const compiles = builderLines(dockerfile)
-      .filter((instruction) => instruction.getKeyword() === 'RUN' && commandOf(instruction).includes('install'))
-      .map((instruction) => commandOf(instruction).includes('compileall'));
-    assert.deepEqual(compiles, [false, true], 'the venv is compiled once, after the last pip step');
+    assertOrder(dockerfile, pin);
+    const installs = builderLines(dockerfile).filter(
+      (instruction) => instruction.getKeyword() === 'RUN' && commandOf(instruction).includes(' install '),
+    );
+    assert.equal(installs.length, 1, installs.map(commandOf).join('\n'));
     const declared = await generate({
       options: { defaults: true, entry: 'gunicorn app:app' },
       files: { ...APP, 'requirements.txt': 'flask==3.1.3\ngunicorn==23.0.0\n' },
     });
     assert.doesNotMatch(declared.read('Dockerfile'), /gunicorn==/, 'a declared server is not installed again');
+  });
+
+  it('a hashed requirements file installs only hashed lines: the server has a step of its own, and the venv is compiled once, after it', async () => {
+    const pin = `gunicorn==${SERVER_PINS.gunicorn ?? ''}`;
+    const { dockerfile } = await generated('includes');
+    const installs = builderLines(dockerfile)
+      .filter((instruction) => instruction.getKeyword() === 'RUN' && commandOf(instruction).includes(' install '))
+      .map(commandOf);
+    assert.equal(installs.length, 2, installs.join('\n'));
+    assert.match(installs[0] ?? '', /--require-hashes -r requirements\/production\.txt$/);
+    assert.match(
+      installs[1] ?? '',
+      new RegExp(`install --no-compile ${pin.replace(/\./g, '\\.')} && \\(python -m compileall`),
+    );
   });
 
   it('takes fastapi[standard] as declaring uvicorn: no second pin of it over the one its extra resolves', async () => {
@@ -319,6 +334,81 @@ describe('docker-best: requirements files shaped like real ones', () => {
       ),
       facts.warnings.join('\n'),
     );
+  });
+});
+
+describe('docker-best: what real projects declare that the slim images lack', () => {
+  it('requirements.prod.txt beats a top requirements.txt (often a development freeze)', () => {
+    const facts = detect({
+      'requirements.txt': 'fastapi==0.99.0\npydantic==1.10.2\nisort==5.12.0\n',
+      'requirements.prod.txt': 'fastapi==0.115.0\npydantic==2.9.2\n',
+    });
+    assert.equal(facts.dependencies.detected.value, 'requirements.prod.txt');
+  });
+
+  it('an app in backend/ with the only requirements file beside it: that file, installed from its folder', async () => {
+    const files = {
+      'backend/requirements.txt': 'fastapi==0.115.0\nuvicorn==0.30.0\n',
+      'backend/app/__init__.py': '',
+      'backend/app/main.py': 'from fastapi import FastAPI\n\napp = FastAPI()\n',
+      'docs/requirements.txt': 'sphinx==8.0.0\n',
+    };
+    assert.equal(detect(files).dependencies.detected.value, 'backend/requirements.txt');
+    const run = await generate({ options: { defaults: true }, files });
+    const install = parseDockerfile(run.read('Dockerfile'))
+      .stage('builder')
+      .instructions.find((instruction) => commandOf(instruction).includes('-r backend/requirements.txt'));
+    assert.ok(install && bound(install, 'backend/requirements.txt'), run.read('Dockerfile'));
+  });
+
+  it('a requirement from git, a package with no Linux wheel, opencv-python: one warning each, naming the option', () => {
+    const facts = detect({
+      'app.py': 'from flask import Flask\n\napp = Flask(__name__)\n',
+      'requirements.txt': [
+        'flask==3.1.0',
+        'utils @ git+https://github.com/example/utils.git@6f1840a',
+        'psycopg2==2.9.9',
+        'mysqlclient==2.2.0',
+        'opencv-python==4.10.0.84',
+      ].join('\n'),
+    });
+    const said = (pattern: RegExp): void => {
+      assert.equal(facts.warnings.filter((warning) => pattern.test(warning)).length, 1, facts.warnings.join('\n'));
+    };
+    said(/^requirements\.txt installs a package from version control \(utils @ git\+https.*--buildpackages git$/);
+    said(
+      /^psycopg2 has no Linux wheel on PyPI: .*--buildpackages build-essential=12\.\* libpq-dev, and --packages libpq5/,
+    );
+    said(/^mysqlclient has no Linux wheel on PyPI: .*default-libmysqlclient-dev pkg-config/);
+    said(/^opencv-python loads libGL .*opencv-python-headless, or pass --packages libgl1 libglib2\.0-0$/);
+  });
+
+  it('binary packages pinned with no Python named anywhere: a warning that names them and --python', () => {
+    const pinned = detect({ 'requirements.txt': 'numpy==1.26.4\npandas==2.2.1\nrequests==2.32.3\n' });
+    assert.ok(
+      pinned.warnings.some((warning) =>
+        /^requirements\.txt pins binary packages \(numpy==1\.26\.4, pandas==2\.2\.1\) .*--python/.test(warning),
+      ),
+      pinned.warnings.join('\n'),
+    );
+    const named = detect({ 'requirements.txt': 'numpy==1.26.4\n', '.python-version': '3.12\n' });
+    assert.ok(!named.warnings.some((warning) => warning.includes('pins binary packages')), named.warnings.join('\n'));
+  });
+
+  it('a uv workspace: the dependencies from the lock as it is (--frozen, members left out), then the workspace --locked', async () => {
+    const files = {
+      ...APP,
+      'pyproject.toml':
+        '[project]\nname = "ws"\nversion = "0.1.0"\ndependencies = ["flask", "lib"]\n\n[tool.uv.sources]\nlib = { workspace = true }\n\n[tool.uv.workspace]\nmembers = ["packages/*"]\n',
+      'uv.lock':
+        'version = 1\nrequires-python = ">=3.12"\n\n[manifest]\nmembers = ["lib", "ws"]\n\n[[package]]\nname = "ws"\nversion = "0.1.0"\nsource = { virtual = "." }\ndependencies = [{ name = "flask" }, { name = "lib" }]\n\n[[package]]\nname = "lib"\nversion = "0.1.0"\nsource = { editable = "packages/lib" }\n\n[[package]]\nname = "flask"\nversion = "3.1.0"\nsource = { registry = "https://pypi.org/simple" }\n',
+      'packages/lib/pyproject.toml': '[project]\nname = "lib"\nversion = "0.1.0"\n',
+      'packages/lib/lib/__init__.py': '',
+    };
+    const run = await generate({ options: { defaults: true, entry: 'gunicorn app:app' }, files });
+    const dockerfile = parseDockerfile(run.read('Dockerfile'));
+    runWith(dockerfile, 'uv sync --frozen --no-install-workspace --no-dev');
+    assertOrder(dockerfile, 'uv sync --frozen --no-install-workspace', 'uv sync --locked --no-dev');
   });
 });
 

@@ -11,6 +11,7 @@ import { SERVER_PINS, TOOLS } from '../catalogue.js';
 import type { ProjectFacts } from '../detect/index.js';
 import type { Deps, Entry } from '../model.js';
 import { serverOf } from '../servers.js';
+import { table } from '../detect/files.js';
 
 export const VENV = '/opt/venv';
 export const APP_DIR = '/app';
@@ -122,6 +123,11 @@ const lockedPlan = (
   facts: InstallFacts,
 ): Omit<InstallPlan, 'notes' | 'addedServer'> & { notes?: string[] } => {
   const installsProject = facts.dependencies.installable;
+  // A uv workspace: its members' manifests are not bound before the source, so that layer cannot check the lock
+  // against them: it installs from the lock as it is (--frozen), members left out; after the source, the whole
+  // workspace syncs --locked, which checks it (uv's documented recipe for workspaces in Docker).
+  const workspace =
+    manager === 'uv' && table(table(table(facts.pyproject?.document.tool)?.uv)?.workspace) !== undefined;
   switch (manager) {
     case 'uv':
       return {
@@ -142,18 +148,21 @@ const lockedPlan = (
           },
           run(
             ['--mount=type=cache,target=/root/.cache/uv', bind('pyproject.toml'), bind('uv.lock'), NETRC],
-            'uv sync --locked --no-install-project --no-dev',
+            workspace
+              ? 'uv sync --frozen --no-install-workspace --no-dev'
+              : 'uv sync --locked --no-install-project --no-dev',
           ),
         ],
-        project: installsProject
-          ? [
-              run(
-                ['--mount=type=cache,target=/root/.cache/uv', NETRC],
-                // --inexact: keep what was added beside the lock (the server the app runs under).
-                'uv sync --locked --no-dev --no-editable --inexact',
-              ),
-            ]
-          : [],
+        project:
+          installsProject || workspace
+            ? [
+                run(
+                  ['--mount=type=cache,target=/root/.cache/uv', NETRC],
+                  // --inexact: keep what was added beside the lock (the server the app runs under).
+                  'uv sync --locked --no-dev --no-editable --inexact',
+                ),
+              ]
+            : [],
         summary: `uv ${TOOLS.uv.version} installs exactly what \`uv.lock\` locks (\`uv sync --locked --no-dev\`): the dependencies before the source, the project after it`,
       };
     case 'poetry':
@@ -207,20 +216,23 @@ const lockedPlan = (
 export const installPlan = (deps: Deps, entry: Entry, facts: InstallFacts): InstallPlan => {
   const server = addedServer(entry, facts);
   const notes: string[] = [];
-  const serverStep: Step[] =
+  const serverComment =
     server === undefined
-      ? []
-      : [
-          run(
-            [PIP_CACHE, NETRC],
-            `${PIP} ${server}`,
-            `${server.split('==')[0] ?? ''}: the server the app runs under, which the project does not declare`,
-          ),
-        ];
+      ? undefined
+      : `${server.split('==')[0] ?? ''}: the server the app runs under, which the project does not declare`;
+  const serverStep: Step[] = server === undefined ? [] : [run([PIP_CACHE, NETRC], `${PIP} ${server}`, serverComment)];
+  /** The comment of a dependency install that takes the server along. */
+  const withServerComment =
+    server === undefined
+      ? undefined
+      : `With ${server.split('==')[0] ?? ''}, the server the app runs under, which the project does not declare`;
+  /** A pip install of the dependencies that takes the server along: one resolve, one step, one compile. */
+  const alongWithServer = (command: string): string => (server === undefined ? command : `${command} ${server}`);
   const base = { args: [], stages: [], createsVenv: true } as const;
-  const withServer = (plan: Omit<InstallPlan, 'notes' | 'addedServer'>): InstallPlan => ({
+  /** The plan with the server: installed by a step of its own, unless `merged` (its pip already has it). */
+  const withServer = (plan: Omit<InstallPlan, 'notes' | 'addedServer'>, merged = false): InstallPlan => ({
     ...plan,
-    dependencies: compiledOnce([...plan.dependencies, ...serverStep]),
+    dependencies: compiledOnce([...plan.dependencies, ...(merged ? [] : serverStep)]),
     project: compiledOnce(plan.project),
     notes,
     ...(server !== undefined ? { addedServer: server } : {}),
@@ -248,34 +260,54 @@ export const installPlan = (deps: Deps, entry: Entry, facts: InstallFacts): Inst
           summary: `pip installs \`${deps.file}\` after the source (it installs the project itself)`,
         });
       }
-      return withServer({
-        ...base,
-        dependencies: [run([PIP_CACHE, ...closure.map(bind), NETRC], `${PIP}${hashes} -r ${deps.file}`)],
-        project,
-        summary:
-          closure.length > 1
-            ? `pip installs \`${deps.file}\` (with ${closure
-                .slice(1)
-                .map((path) => `\`${path}\``)
-                .join(', ')}) before the source`
-            : `pip installs \`${deps.file}\` before the source`,
-      });
+      // A hashed file installs only hashed requirements: the server then has a step of its own.
+      const merged = hashes === '';
+      const command = `${PIP}${hashes} -r ${deps.file}`;
+      return withServer(
+        {
+          ...base,
+          dependencies: [
+            run(
+              [PIP_CACHE, ...closure.map(bind), NETRC],
+              merged ? alongWithServer(command) : command,
+              merged ? withServerComment : undefined,
+            ),
+          ],
+          project,
+          summary:
+            closure.length > 1
+              ? `pip installs \`${deps.file}\` (with ${closure
+                  .slice(1)
+                  .map((path) => `\`${path}\``)
+                  .join(', ')}) before the source`
+              : `pip installs \`${deps.file}\` before the source`,
+        },
+        merged,
+      );
     }
     case 'pip': {
       // The dependencies a manifest declares, read at build time, before the source; the project after it.
       const declaredFirst = (manifest: string, reader: string): InstallPlan =>
-        withServer({
-          ...base,
-          dependencies: [
-            run(
-              [PIP_CACHE, bind(manifest), NETRC],
-              `${reader} && ${PIP} -r /tmp/requirements.txt`,
-              `The dependencies ${manifest} declares, before the source: editing code reuses this layer`,
-            ),
-          ],
-          project: [projectInstall('with')],
-          summary: `pip installs the dependencies \`${manifest}\` declares before the source, then the project itself`,
-        });
+        withServer(
+          {
+            ...base,
+            dependencies: [
+              run(
+                [PIP_CACHE, bind(manifest), NETRC],
+                alongWithServer(`${reader} && ${PIP} -r /tmp/requirements.txt`),
+                [
+                  `The dependencies ${manifest} declares, before the source: editing code reuses this layer`,
+                  withServerComment,
+                ]
+                  .filter((line) => line !== undefined)
+                  .join('\n# '),
+              ),
+            ],
+            project: [projectInstall('with')],
+            summary: `pip installs the dependencies \`${manifest}\` declares before the source, then the project itself`,
+          },
+          true,
+        );
       if (facts.pyproject !== undefined) return declaredFirst('pyproject.toml', PYPROJECT_DEPENDENCIES);
       if (facts.dependencies.setupCfg) return declaredFirst('setup.cfg', SETUP_CFG_DEPENDENCIES);
       notes.push(

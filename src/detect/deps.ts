@@ -76,15 +76,55 @@ export const requirementNames = (requirement: string): string[] => {
 const DEV_ONLY =
   /(?:^|[-_/.])(?:dev|develop|development|test|tests|testing|lint|docs?|ci|local|tox|typing)(?:[-_/.]|$)/i;
 
-/** How likely a requirements file is the one the image installs: lower is better. */
+/**
+ * How likely a requirements file is the one the image installs: lower is better. A file named for production
+ * says so outright (a top requirements.txt beside it is often a development freeze); then requirements.txt.
+ */
 const rank = (file: string): number => {
-  if (file === 'requirements.txt') return 0;
   if (/(?:^|\/)(?:prod|production|requirements-prod|requirements\.prod|requirements_prod)[^/]*\.txt$/i.test(file))
-    return 1;
+    return 0;
+  if (file === 'requirements.txt') return 1;
   if (/^requirements\/(?:base|common|main|requirements)\.txt$/i.test(file)) return 2;
   if (/^requirements\.in$/i.test(file)) return 9;
   return 5;
 };
+
+/**
+ * Packages PyPI has no Linux wheel of (they compile on every Python), with the Debian packages their build and
+ * their run need. Locks that list files (uv, Poetry, pdm) say this themselves (src/detect/wheels.ts).
+ */
+const BUILDS_FROM_SOURCE: Readonly<Record<string, { readonly build: string; readonly run?: string }>> = {
+  psycopg2: { build: 'libpq-dev', run: 'libpq5' },
+  mysqlclient: { build: 'default-libmysqlclient-dev pkg-config', run: 'libmariadb3' },
+  'python-ldap': { build: 'libldap2-dev libsasl2-dev' },
+  uwsgi: { build: '' },
+};
+
+/** What a declared package needs that the slim images lack, as warnings naming the option that gives it. */
+const packageHints = (declared: ReadonlySet<string>, manager: string): string[] => {
+  const hints: string[] = [];
+  const listsFiles = manager === 'uv' || manager === 'poetry' || manager === 'pdm';
+  for (const [name, needs] of Object.entries(BUILDS_FROM_SOURCE)) {
+    if (listsFiles || !declared.has(name)) continue;
+    hints.push(
+      `${name} has no Linux wheel on PyPI: it compiles in the build, which needs --buildpackages ` +
+        `${['build-essential=12.*', needs.build].join(' ').trim()}` +
+        (needs.run === undefined ? '' : `, and --packages ${needs.run} to run`) +
+        (name === 'psycopg2' ? ' (or depend on psycopg2-binary instead)' : ''),
+    );
+  }
+  for (const name of ['opencv-python', 'opencv-contrib-python']) {
+    if (!declared.has(name)) continue;
+    hints.push(
+      `${name} loads libGL when imported, which slim images lack: depend on ${name}-headless, or pass ` +
+        '--packages libgl1 libglib2.0-0',
+    );
+  }
+  return hints;
+};
+
+/** Folders whose requirements file is not the app's: examples, docs, scripts, tests, hidden folders. */
+const NOT_THE_APP = /^(?:examples?|docs?|samples?|scripts|tools|benchmarks?|tests?|\.[^/]*)\//i;
 
 /** Includes of a requirements file: `-r x`, `--requirement x`, `-c x`, `--constraint=x`. */
 const INCLUDE = /^\s*(?:-r|--requirement|-c|--constraint)(?:\s+|=)(\S+)/;
@@ -96,10 +136,12 @@ const LOCAL_REFERENCE = /^\s*(?:-e\s+|--editable(?:\s+|=))?(?:\.{1,2}(?:\/\S*)?|
 export const readRequirements = (
   files: ProjectFiles,
   file: string,
-): { requirements: RequirementsFile; names: string[]; localReferences: boolean } | undefined => {
+): { requirements: RequirementsFile; names: string[]; localReferences: boolean; vcs: string[] } | undefined => {
   if (!files.has(file)) return undefined;
   const closure: string[] = [];
   const names: string[] = [];
+  /** Requirements fetched with a version control tool (`pkg @ git+https://...`, `-e git+...`). */
+  const vcs: string[] = [];
   let hashes = false;
   let localReferences = false;
   const visit = (path: string, depth: number): void => {
@@ -121,13 +163,14 @@ export const readRequirements = (
         localReferences = true;
         continue;
       }
+      if (/(?:^|[\s@=])(?:git|hg|svn|bzr)\+/.test(line)) vcs.push(line.slice(0, 80));
       if (line.startsWith('-')) continue;
       names.push(...requirementNames(line));
     }
   };
   visit(file, 0);
   if (closure.length === 0) return undefined;
-  return { requirements: { file, closure, hashes }, names, localReferences };
+  return { requirements: { file, closure, hashes }, names, localReferences, vcs };
 };
 
 /** The `[[package]]` tables of a TOML lock. */
@@ -278,11 +321,13 @@ export const detectDependencies = (files: ProjectFiles, pyproject: Pyproject | u
   const requirements: RequirementsFile[] = [];
   const localReferences: string[] = [];
   const namesOf = new Map<string, readonly string[]>();
+  const vcsOf = new Map<string, readonly string[]>();
   for (const candidate of candidates) {
     const read = readRequirements(files, candidate);
     if (read === undefined) continue;
     requirements.push(read.requirements);
     namesOf.set(candidate, read.names);
+    vcsOf.set(candidate, read.vcs);
     if (read.localReferences) localReferences.push(candidate);
   }
   // The image's file: the likeliest one that includes no development file (cookiecutter-django's top
@@ -308,6 +353,13 @@ export const detectDependencies = (files: ProjectFiles, pyproject: Pyproject | u
     }
   } else {
     if (best !== undefined) {
+      const fetched = vcsOf.get(best.file) ?? [];
+      if (fetched.length > 0) {
+        warnings.push(
+          `${best.file} installs ${fetched.length === 1 ? 'a package' : `${String(fetched.length)} packages`} from ` +
+            `version control (${fetched[0] ?? ''}): pip needs git for it, which the slim builder lacks: pass --buildpackages git`,
+        );
+      }
       const dev = best.closure.filter((path) => DEV_ONLY.test(path));
       if (dev.length > 0) {
         warnings.push(
@@ -326,10 +378,29 @@ export const detectDependencies = (files: ProjectFiles, pyproject: Pyproject | u
       const manifest = pyproject !== undefined ? 'pyproject.toml' : files.has('setup.cfg') ? 'setup.cfg' : 'setup.py';
       detected = { value: 'pip', why: `${manifest} declares the project and its dependencies` };
     } else {
-      detected = { value: 'none', why: 'no lock file, requirements file or pyproject.toml' };
+      // Last, a requirements file one folder down (an app in backend/ or api/, with its own requirements.txt):
+      // pip reads it from there, with what it includes.
+      const nested = files.paths
+        .filter((path) => /^[^/]+\/requirements[^/]*\.txt$/i.test(path) && !/^requirements\//i.test(path))
+        .filter((path) => !NOT_THE_APP.test(path) && !DEV_ONLY.test(path))
+        .sort((a, b) => rank(a.slice(a.indexOf('/') + 1)) - rank(b.slice(b.indexOf('/') + 1)) || a.localeCompare(b))
+        .map((path) => readRequirements(files, path))
+        .find((read) => read !== undefined);
+      if (nested !== undefined) {
+        requirements.push(nested.requirements);
+        if (nested.localReferences) localReferences.push(nested.requirements.file);
+        for (const name of nested.names) declared.add(name);
+        detected = {
+          value: nested.requirements.file,
+          why: `${nested.requirements.file} lists the dependencies (the only requirements file)`,
+        };
+      } else {
+        detected = { value: 'none', why: 'no lock file, requirements file or pyproject.toml' };
+      }
     }
   }
 
+  warnings.push(...packageHints(declared, detected.value));
   return {
     detected,
     requirements,

@@ -11,7 +11,7 @@ import type { ProjectFacts } from './facts.js';
 import { ProjectFiles } from './files.js';
 import { detectNotebooks } from './notebooks.js';
 import { readPyproject } from './pyproject.js';
-import { detectPython } from './python-version.js';
+import { detectPython, pinnedWithoutPythonWarning } from './python-version.js';
 import { isTestPath, Sources } from './sources.js';
 import { binaryPackages, sourceOnlyWarnings } from './wheels.js';
 
@@ -65,6 +65,12 @@ export const detectProject = (root: string): ProjectFacts => {
         ...found.warnings,
         ...dependencies.warnings,
         ...(isLockedManager(manager) ? sourceOnlyWarnings(files, manager) : []),
+        ...(python.python === undefined
+          ? pinnedWithoutPythonWarning(
+              files,
+              dependencies.requirements.find((file) => file.file === manager)?.closure ?? [],
+            )
+          : []),
       ]),
     ],
   };
