@@ -13,7 +13,7 @@ import { detectNotebooks } from './notebooks.js';
 import { readPyproject } from './pyproject.js';
 import { detectPython, pinnedWithoutPythonWarning } from './python-version.js';
 import { isTestPath, Sources } from './sources.js';
-import { binaryPackages, sourceOnlyWarnings } from './wheels.js';
+import { binaryPackages, sourceOnlyWarnings, vcsLockWarnings } from './wheels.js';
 
 export type { ProjectFacts } from './facts.js';
 
@@ -65,6 +65,14 @@ export const detectProject = (root: string): ProjectFacts => {
         ...found.warnings,
         ...dependencies.warnings,
         ...(isLockedManager(manager) ? sourceOnlyWarnings(files, manager) : []),
+        ...(isLockedManager(manager) ? vcsLockWarnings(files, manager) : []),
+        ...(notebookProject && manager === 'none' && notebooks.imports.length > 0
+          ? [
+              `${notebooks.entry?.value ?? 'the notebook'} imports ${notebooks.imports.join(', ')}, which nothing ` +
+                'here declares (no requirements file, lock or pyproject.toml): the image would have none of them; ' +
+                'list them in a requirements.txt',
+            ]
+          : []),
         ...(python.python === undefined
           ? pinnedWithoutPythonWarning(
               files,

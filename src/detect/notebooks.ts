@@ -46,6 +46,42 @@ const magicIn = (cells: readonly string[]): string | undefined => {
   return undefined;
 };
 
+/**
+ * Modules of the packages notebooks use most, with the package that provides each: a notebook that imports
+ * them needs them declared (a requirements file, a lock), or the image's virtualenv has none of them.
+ */
+const NOTEBOOK_PACKAGES: Readonly<Record<string, string>> = {
+  numpy: 'numpy',
+  pandas: 'pandas',
+  matplotlib: 'matplotlib',
+  seaborn: 'seaborn',
+  scipy: 'scipy',
+  sklearn: 'scikit-learn',
+  statsmodels: 'statsmodels',
+  plotly: 'plotly',
+  requests: 'requests',
+  bs4: 'beautifulsoup4',
+  openpyxl: 'openpyxl',
+  xgboost: 'xgboost',
+  lightgbm: 'lightgbm',
+  torch: 'torch',
+  tensorflow: 'tensorflow',
+  polars: 'polars',
+  pyarrow: 'pyarrow',
+};
+
+/** The packages of NOTEBOOK_PACKAGES the code cells import, in the order first seen. */
+const packagesImported = (cells: readonly string[]): string[] => {
+  const found = new Set<string>();
+  for (const code of cells) {
+    for (const match of code.matchAll(/^\s*(?:import|from)\s+([A-Za-z_]\w*)/gm)) {
+      const name = NOTEBOOK_PACKAGES[match[1] ?? ''];
+      if (name !== undefined) found.add(name);
+    }
+  }
+  return [...found];
+};
+
 /** The notebook's language when its metadata names one (`python`, `R`, `julia`). */
 const languageOf = (notebook: Record<string, unknown>): string | undefined => {
   const metadata = table(notebook.metadata);
@@ -61,6 +97,8 @@ export interface NotebookFacts {
   /** Notebooks with Python code. */
   readonly withCode: string[];
   readonly entry?: Detected<string>;
+  /** Packages the entry notebook imports that notebooks commonly need installed (`pandas`, `scikit-learn`). */
+  readonly imports: string[];
   readonly warnings: string[];
 }
 
@@ -71,6 +109,7 @@ export const detectNotebooks = (files: ProjectFiles): NotebookFacts => {
   const warnings: string[] = [];
   const withCode: string[] = [];
   let entry: Detected<string> | undefined;
+  let imports: string[] = [];
   let firstRunnable: string | undefined;
   const skipped: string[] = [];
   const withMagics: { path: string; magic: string }[] = [];
@@ -107,6 +146,7 @@ export const detectNotebooks = (files: ProjectFiles): NotebookFacts => {
       withMagics.push({ path, magic });
       continue;
     }
+    imports = packagesImported(cells);
     entry = {
       value: path,
       why:
@@ -128,5 +168,5 @@ export const detectNotebooks = (files: ProjectFiles): NotebookFacts => {
   if (entry === undefined && firstRunnable !== undefined) {
     entry = { value: firstRunnable, why: `${firstRunnable}: the first notebook (none has code cells yet)` };
   }
-  return { notebooks, withCode, ...(entry !== undefined ? { entry } : {}), warnings };
+  return { notebooks, withCode, ...(entry !== undefined ? { entry } : {}), imports, warnings };
 };

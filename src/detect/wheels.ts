@@ -137,3 +137,30 @@ export const sourceOnlyWarnings = (files: ProjectFiles, manager: LockedManager):
       'which needs a compiler and the headers it builds against (--buildpackages build-essential=12.* and the -dev packages)',
   ];
 };
+
+/**
+ * Main-group packages a lock fetches from version control (uv `source = { git = ... }`, pdm `git = ...`,
+ * Pipfile.lock `"git": ...`): uv and pip run git for them, which the slim builder lacks. A warning naming them
+ * and the option.
+ */
+export const vcsLockWarnings = (files: ProjectFiles, manager: LockedManager): string[] => {
+  // Poetry fetches git sources with dulwich, in Python: it needs no git.
+  if (manager === 'poetry') return [];
+  const names: string[] = [];
+  if (manager === 'pipenv') {
+    const locked = table(table(files.json(LOCK_FILES.pipenv))?.default) ?? {};
+    for (const [name, entry] of Object.entries(locked)) if (text(table(entry)?.git) !== undefined) names.push(name);
+  } else {
+    for (const entry of mainLockPackages(files, manager) ?? []) {
+      const source = table(entry.source);
+      if (text(source?.git) !== undefined || text(entry.git) !== undefined) {
+        names.push(text(entry.name) ?? '?');
+      }
+    }
+  }
+  if (names.length === 0) return [];
+  return [
+    `${LOCK_FILES[manager]} fetches ${names.slice(0, 3).join(', ')}${names.length > 3 ? ` and ${String(names.length - 3)} more` : ''} ` +
+      'from git, which the slim builder lacks: pass --buildpackages git',
+  ];
+};

@@ -19,6 +19,25 @@ describe('notebooks', () => {
     assert.equal(facts.notebookProject, true);
   });
 
+  it('a notebook that imports pandas and scikit-learn with nothing declaring them: a warning naming them', () => {
+    const code = [
+      'import pandas as pd\nfrom sklearn.linear_model import LinearRegression\nimport os',
+      'pd.DataFrame()',
+    ];
+    const bare = detect({ 'analysis.ipynb': notebook(code) });
+    assert.ok(
+      bare.warnings.some((warning) =>
+        /^analysis\.ipynb imports pandas, scikit-learn, which nothing here declares .*requirements\.txt$/.test(warning),
+      ),
+      bare.warnings.join('\n'),
+    );
+    const declared = detect({ 'analysis.ipynb': notebook(code), 'requirements.txt': 'pandas\nscikit-learn\n' });
+    assert.ok(
+      !declared.warnings.some((warning) => warning.includes('nothing here declares')),
+      declared.warnings.join('\n'),
+    );
+  });
+
   it('does not run a notebook of another language, and says so', () => {
     const facts = detect({ 'analysis.ipynb': notebook(['summary(df)'], 'R'), 'model.ipynb': notebook(['fit()']) });
     assert.equal(facts.notebookEntry?.value, 'model.ipynb');

@@ -159,3 +159,32 @@ describe('the Python line the lock wheels allow', () => {
     );
   });
 });
+
+describe('locks that fetch from git', () => {
+  it('uv.lock and Pipfile.lock with a git source: a warning naming the package and --buildpackages git', () => {
+    const uv = detect({
+      'pyproject.toml': '[project]\nname = "api"\nversion = "0.1.0"\ndependencies = ["utils"]\n',
+      'uv.lock': [
+        'version = 1\nrequires-python = ">=3.12"\n',
+        '[[package]]\nname = "api"\nversion = "0.1.0"\nsource = { virtual = "." }\ndependencies = [{ name = "utils" }]\n',
+        '[[package]]\nname = "utils"\nversion = "1.0.0"\nsource = { git = "https://github.com/example/utils?rev=6f1840a#6f1840a" }\n',
+      ].join('\n'),
+    });
+    assert.ok(
+      uv.warnings.some((warning) => /^uv\.lock fetches utils from git, .*--buildpackages git$/.test(warning)),
+      uv.warnings.join('\n'),
+    );
+    const pipenv = detect({
+      Pipfile: '[packages]\nutils = {git = "https://github.com/example/utils.git", ref = "6f1840a"}\n',
+      'Pipfile.lock': JSON.stringify({
+        _meta: {},
+        default: { utils: { git: 'https://github.com/example/utils.git', ref: '6f1840a' } },
+        develop: {},
+      }),
+    });
+    assert.ok(
+      pipenv.warnings.some((warning) => /^Pipfile\.lock fetches utils from git/.test(warning)),
+      pipenv.warnings.join('\n'),
+    );
+  });
+});
