@@ -14,6 +14,7 @@ import { readPyproject } from './pyproject.js';
 import { detectPython, pinnedWithoutPythonWarning } from './python-version.js';
 import { isTestPath, Sources } from './sources.js';
 import { binaryPackages, sourceOnlyWarnings, vcsLockWarnings } from './wheels.js';
+import { codeFolderWrites } from './writes.js';
 
 export type { ProjectFacts } from './facts.js';
 
@@ -63,6 +64,7 @@ export const detectProject = (root: string): ProjectFacts => {
         ...python.warnings,
         ...notebooks.warnings,
         ...found.warnings,
+        ...codeFolderWrites(sources),
         ...dependencies.warnings,
         ...(isLockedManager(manager) ? sourceOnlyWarnings(files, manager) : []),
         ...(isLockedManager(manager) ? vcsLockWarnings(files, manager) : []),
