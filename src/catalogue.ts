@@ -42,6 +42,12 @@ export const DEBIAN: Readonly<Record<string, OsRelease>> = {
   bookworm: { tini: '0.19.*', label: 'Debian 12 (bookworm)' },
 };
 
+/**
+ * The compiler package detection names in its advice (`--buildpackages ...`) when a dependency must build from
+ * source: Debian's build-essential, 12.9 on bookworm and 12.12 on trixie.
+ */
+export const COMPILER_PACKAGE = 'build-essential=12.*';
+
 /** Alpine branches, newest first. `tini` is pinned as `tini~=<pin>`. */
 export const ALPINE: Readonly<Record<string, OsRelease>> = {
   '3.24': { tini: '0.19', label: 'Alpine 3.24' },

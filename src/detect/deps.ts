@@ -11,6 +11,7 @@ import { posix } from 'node:path';
 import type { DependencyFacts, Detected, RequirementsFile } from './facts.js';
 import { table, text, type ProjectFiles } from './files.js';
 import type { Pyproject } from './pyproject.js';
+import { COMPILER_PACKAGE } from '../catalogue.js';
 
 /** The managers that keep a lock file, in the order one is chosen when several locks are there. */
 export const LOCKED_MANAGERS = ['uv', 'poetry', 'pdm', 'pipenv'] as const;
@@ -108,7 +109,7 @@ const packageHints = (declared: ReadonlySet<string>, manager: string): string[] 
     if (listsFiles || !declared.has(name)) continue;
     hints.push(
       `${name} has no Linux wheel on PyPI: it compiles in the build, which needs --buildpackages ` +
-        `${['build-essential=12.*', needs.build].join(' ').trim()}` +
+        `${[COMPILER_PACKAGE, needs.build].join(' ').trim()}` +
         (needs.run === undefined ? '' : `, and --packages ${needs.run} to run`) +
         (name === 'psycopg2' ? ' (or depend on psycopg2-binary instead)' : ''),
     );

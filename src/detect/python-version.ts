@@ -5,7 +5,7 @@
  * @renovatebot/pep440; Poetry's `^` and `~` converted first); when none does, the nearest one, with a warning.
  */
 import { satisfies, validRange } from '@renovatebot/pep440';
-import { PYTHON } from '../catalogue.js';
+import { COMPILER_PACKAGE, PYTHON } from '../catalogue.js';
 import type { Detected } from './facts.js';
 import { table, text, type ProjectFiles } from './files.js';
 import type { Pyproject } from './pyproject.js';
@@ -217,7 +217,7 @@ export const detectPython = (
   if (first !== undefined && wheeled === undefined && binary.length > 0) {
     warnings.push(
       `${named(lacking(first.minor))} in the lock has no Linux wheel for Python ${first.line}: it compiles from ` +
-        'source in the build, which needs a compiler (--buildpackages build-essential=12.*)',
+        `source in the build, which needs a compiler (--buildpackages ${COMPILER_PACKAGE})`,
     );
   }
   if (wheeled !== undefined && first !== undefined && wheeled !== first) {

@@ -10,6 +10,7 @@
 import type { LockedManager } from './deps.js';
 import { LOCK_FILES, mainLockPackages, normaliseName } from './deps.js';
 import { table, text, type ProjectFiles } from './files.js';
+import { COMPILER_PACKAGE } from '../catalogue.js';
 
 /** A locked package whose wheels are all for particular CPython versions. */
 export interface BinaryPackage {
@@ -134,7 +135,7 @@ export const sourceOnlyWarnings = (files: ProjectFiles, manager: LockedManager):
   if (compiled.length === 0) return [];
   return [
     `${LOCK_FILES[manager]} has no wheel of ${compiled.join(', ')}, only the source: it compiles in the build, ` +
-      'which needs a compiler and the headers it builds against (--buildpackages build-essential=12.* and the -dev packages)',
+      `which needs a compiler and the headers it builds against (--buildpackages ${COMPILER_PACKAGE} and the -dev packages)`,
   ];
 };
 
