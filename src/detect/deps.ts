@@ -73,6 +73,10 @@ export const requirementNames = (requirement: string): string[] => {
   return [name, ...brought];
 };
 
+/** A requirements file at the top (`requirements*.txt`) or in a `requirements/` folder. */
+export const isRequirementsFile = (path: string): boolean =>
+  /^requirements[^/]*\.txt$/i.test(path) || /^requirements\/[^/]+\.txt$/i.test(path);
+
 /** Files of this name pattern are development-only requirements, never the default. */
 const DEV_ONLY =
   /(?:^|[-_/.])(?:dev|develop|development|test|tests|testing|lint|docs?|ci|local|tox|typing)(?:[-_/.]|$)/i;
@@ -316,9 +320,7 @@ export const detectDependencies = (files: ProjectFiles, pyproject: Pyproject | u
   if (locks.pipenv !== undefined) for (const name of pipfileNames(files)) declared.add(name);
 
   // Requirements files: top-level requirements*.txt and requirements/*.txt, most likely first.
-  const candidates = files.paths
-    .filter((path) => /^requirements[^/]*\.txt$/i.test(path) || /^requirements\/[^/]+\.txt$/i.test(path))
-    .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+  const candidates = files.paths.filter(isRequirementsFile).sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
   const requirements: RequirementsFile[] = [];
   const localReferences: string[] = [];
   const namesOf = new Map<string, readonly string[]>();

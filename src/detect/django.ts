@@ -8,7 +8,7 @@
 import type { DjangoFacts, Detected, OneOff } from './facts.js';
 import { argument, calleeName, type Expr, type PyModule } from './python.js';
 import { pickHealthRoute, type Route } from './routes.js';
-import { isTestPath, parentOf, type Context, type Sources } from './sources.js';
+import { ENVIRONMENT_READERS, isTestPath, parentOf, type Context, type Sources } from './sources.js';
 
 export interface DjangoProject {
   readonly facts: DjangoFacts;
@@ -197,7 +197,7 @@ const walk = (expr: Expr): Expr[] => {
 };
 
 /** Names that read the environment or a settings helper: a value built with them is the deployer's to set. */
-const CONFIGURABLE = /^(?:environ|getenv|env|config|get_env)$/;
+const CONFIGURABLE = new RegExp(`^(?:${ENVIRONMENT_READERS.join('|')})$`);
 
 /**
  * A SQLite database the settings keep inside the project (`BASE_DIR / "db.sqlite3"`, as `startproject`

@@ -273,6 +273,10 @@ export const table = (value: unknown): Record<string, unknown> | undefined =>
 /** A string, or undefined. */
 export const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
+/** A list for a one-line message: the first three, then how many more (`a, b, c and 2 more`). */
+export const fewOf = (items: readonly string[]): string =>
+  items.length > 3 ? `${items.slice(0, 3).join(', ')} and ${String(items.length - 3)} more` : items.join(', ');
+
 /** The strings of an array, or []. */
 export const strings = (value: unknown): string[] =>
   Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];

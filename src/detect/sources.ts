@@ -61,6 +61,12 @@ const MAX_DEPTH = 16;
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Folders whose Python files are tests, docs or examples: never an app, never a place to look for one. */
+/**
+ * Names that read the environment or a settings helper (`os.environ`, `os.getenv`, decouple's `config`,
+ * django-environ's `env`): a value built with them is the deployer's to set.
+ */
+export const ENVIRONMENT_READERS = ['environ', 'getenv', 'env', 'config', 'get_env'] as const;
+
 export const isTestPath = (path: string): boolean =>
   /(?:^|\/)(?:tests?|testing|__tests__)\//.test(path) ||
   /(?:^|\/)(?:test_[^/]*|[^/]*_test|conftest)\.py$/.test(path) ||

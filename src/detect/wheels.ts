@@ -9,7 +9,7 @@
  */
 import type { LockedManager } from './deps.js';
 import { LOCK_FILES, mainLockPackages, normaliseName } from './deps.js';
-import { table, text, type ProjectFiles } from './files.js';
+import { fewOf, table, text, type ProjectFiles } from './files.js';
 import { COMPILER_PACKAGE } from '../catalogue.js';
 
 /** A locked package whose wheels are all for particular CPython versions. */
@@ -161,7 +161,7 @@ export const vcsLockWarnings = (files: ProjectFiles, manager: LockedManager): st
   }
   if (names.length === 0) return [];
   return [
-    `${LOCK_FILES[manager]} fetches ${names.slice(0, 3).join(', ')}${names.length > 3 ? ` and ${String(names.length - 3)} more` : ''} ` +
+    `${LOCK_FILES[manager]} fetches ${fewOf(names)} ` +
       'from git, which the slim builder lacks: pass --buildpackages git',
   ];
 };

@@ -5,12 +5,12 @@
  * of a setting read from the environment (`os.getenv("DATABASE_URL", "sqlite:///./app.db")`, a field of a
  * pydantic-settings class) is the deployer's to set, and is not reported.
  */
-import { isTestPath, type Sources } from './sources.js';
+import { ENVIRONMENT_READERS, isTestPath, type Sources } from './sources.js';
 
 /** `sqlite:///relative.db` or `sqlite+aiosqlite:///./data/app.db`: three slashes, then no fourth. */
 const RELATIVE_SQLITE = /["'](sqlite(?:\+\w+)?:\/\/\/(?!\/|:memory:)[^"'\s]+)["']/;
 /** A line that reads the environment or a settings helper: a URL there is a default. */
-const CONFIGURABLE = /\b(?:getenv|environ|config|env|get_env)\b/;
+const CONFIGURABLE = new RegExp(`\\b(?:${ENVIRONMENT_READERS.join('|')})\\b`);
 
 /** One warning per relative SQLite URL found (the first three), naming the file and the fix. */
 export const codeFolderWrites = (sources: Sources): string[] => {
