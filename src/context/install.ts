@@ -11,7 +11,6 @@ import { SERVER_PINS, TOOLS } from '../catalogue.js';
 import type { ProjectFacts } from '../detect/index.js';
 import type { Deps, Entry } from '../model.js';
 import { serverOf } from '../servers.js';
-import { table } from '../detect/files.js';
 
 export const VENV = '/opt/venv';
 export const APP_DIR = '/app';
@@ -126,8 +125,7 @@ const lockedPlan = (
   // A uv workspace: its members' manifests are not bound before the source, so that layer cannot check the lock
   // against them: it installs from the lock as it is (--frozen), members left out; after the source, the whole
   // workspace syncs --locked, which checks it (uv's documented recipe for workspaces in Docker).
-  const workspace =
-    manager === 'uv' && table(table(table(facts.pyproject?.document.tool)?.uv)?.workspace) !== undefined;
+  const workspace = manager === 'uv' && facts.pyproject?.uvWorkspace === true;
   switch (manager) {
     case 'uv':
       return {

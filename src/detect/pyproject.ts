@@ -22,6 +22,8 @@ export interface Pyproject {
   readonly readme?: string;
   /** `[project] requires-python`, or Poetry's `python` dependency constraint. */
   readonly requiresPython?: string;
+  /** `[tool.uv.workspace]` is there: the project is a uv workspace with members of its own. */
+  readonly uvWorkspace: boolean;
   /** The whole document, for readers of tool tables (`[tool.fastapi]`, `[tool.uv]`, ...). */
   readonly document: Readonly<Record<string, unknown>>;
 }
@@ -63,6 +65,7 @@ export const readPyproject = (document: Record<string, unknown>): Pyproject => {
     ...(buildBackend !== undefined ? { buildBackend } : {}),
     ...(readme !== undefined ? { readme } : {}),
     ...(requiresPython !== undefined ? { requiresPython } : {}),
+    uvWorkspace: table(table(table(document.tool)?.uv)?.workspace) !== undefined,
     document,
   };
 };
