@@ -98,8 +98,10 @@ const rank = (file: string): number => {
  * Packages PyPI has no Linux wheel of (they compile on every Python), with the Debian packages their build and
  * their run need. Locks that list files (uv, Poetry, pdm) say this themselves (src/detect/wheels.ts).
  */
-const BUILDS_FROM_SOURCE: Readonly<Record<string, { readonly build: string; readonly run?: string }>> = {
-  psycopg2: { build: 'libpq-dev', run: 'libpq5' },
+const BUILDS_FROM_SOURCE: Readonly<
+  Record<string, { readonly build: string; readonly run?: string; readonly wheeled?: string }>
+> = {
+  psycopg2: { build: 'libpq-dev', run: 'libpq5', wheeled: 'psycopg2-binary' },
   mysqlclient: { build: 'default-libmysqlclient-dev pkg-config', run: 'libmariadb3' },
   'python-ldap': { build: 'libldap2-dev libsasl2-dev' },
   uwsgi: { build: '' },
@@ -108,14 +110,14 @@ const BUILDS_FROM_SOURCE: Readonly<Record<string, { readonly build: string; read
 /** What a declared package needs that the slim images lack, as warnings naming the option that gives it. */
 const packageHints = (declared: ReadonlySet<string>, manager: string): string[] => {
   const hints: string[] = [];
-  const listsFiles = manager === 'uv' || manager === 'poetry' || manager === 'pdm';
+  const listsFiles = isLockedManager(manager) && manager !== 'pipenv';
   for (const [name, needs] of Object.entries(BUILDS_FROM_SOURCE)) {
     if (listsFiles || !declared.has(name)) continue;
     hints.push(
       `${name} has no Linux wheel on PyPI: it compiles in the build, which needs --buildpackages ` +
         `${[COMPILER_PACKAGE, needs.build].join(' ').trim()}` +
         (needs.run === undefined ? '' : `, and --packages ${needs.run} to run`) +
-        (name === 'psycopg2' ? ' (or depend on psycopg2-binary instead)' : ''),
+        (needs.wheeled === undefined ? '' : ` (or depend on ${needs.wheeled} instead)`),
     );
   }
   for (const name of ['opencv-python', 'opencv-contrib-python']) {
