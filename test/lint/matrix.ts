@@ -261,6 +261,8 @@ export const filesFor = (c: Combination): Record<string, string> => {
     files['pkg/__init__.py'] = '';
     files['pkg/main.py'] = 'print("hello")\n';
   }
+  // A project that sets environment defaults usually keeps its local values in a .env: compose.yaml passes it.
+  if (c.env === 'some') files['.env'] = 'LOG_LEVEL=debug\n';
   if (c.project === 'both') return { ...files, ...depsFiles('requirements'), ...depsFiles('pyproject') };
   return { ...files, ...depsFiles(c.project) };
 };
