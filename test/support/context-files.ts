@@ -10,6 +10,8 @@ export const SECRETS = [
   '.envrc',
   'config/.env',
   'src/pkg/.env.local',
+  'dev.env',
+  'config/prod.env',
   'certs/server.key',
   'deploy/tls/server.pem',
   'keys/client.p12',
