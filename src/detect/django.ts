@@ -257,14 +257,26 @@ const placeholder = (name: string, reader: string, cast: string): string => {
 };
 
 /** Names a settings module must find in the environment: `os.environ["X"]`, `config("X")`, `env.bool("X")`. */
+/**
+ * Whether the settings check that `name` is set before reading it (`if "X" in os.environ:`, `if os.environ.get("X"):`,
+ * `os.getenv("X")`): then an unset variable is not an error, and a placeholder would only feed the code that
+ * parses a real value (paperless-ngx `json.loads`es its proxy header).
+ */
+const checkedBeforeReading = (source: string, name: string): boolean => {
+  const quoted = `["']${name}["']`;
+  return new RegExp(`${quoted}\\s+in\\s+(?:os\\.)?environ\\b|(?:environ\\.get|getenv)\\(\\s*${quoted}`).test(source);
+};
+
 const requiredEnvironment = (sources: Sources, files: readonly string[]): { key: string; value: string }[] => {
   const found = new Map<string, string>();
   const add = (name: string, value: string): void => {
     if (/^[A-Z_][A-Z0-9_]*$/.test(name) && !found.has(name) && found.size < 20) found.set(name, value);
   };
   for (const file of files) {
-    for (const match of (sources.files.source(file) ?? '').matchAll(/os\.environ\[\s*["']([A-Za-z0-9_]+)["']\s*\]/g)) {
-      add(match[1] ?? '', placeholder(match[1] ?? '', '', ''));
+    const source = sources.files.source(file) ?? '';
+    for (const match of source.matchAll(/os\.environ\[\s*["']([A-Za-z0-9_]+)["']\s*\](?!\s*=[^=])/g)) {
+      const name = match[1] ?? '';
+      if (!checkedBeforeReading(source, name)) add(name, placeholder(name, '', ''));
     }
     const module = sources.parse(file);
     for (const { expr: call } of module?.top.calls ?? []) {

@@ -94,6 +94,26 @@ describe('Django collectstatic at build time, on settings shaped like real ones'
       REPLICA_URL: 'sqlite://:memory:',
     });
   });
+
+  it('gives no placeholder to a variable the settings only set, or read after checking that it is there (paperless-ngx)', () => {
+    const facts = detect(
+      site(
+        [
+          "STATIC_ROOT = BASE_DIR / 'static'",
+          "os.environ['OMP_THREAD_LIMIT'] = '1'",
+          'if "PAPERLESS_PROXY_SSL_HEADER" in os.environ:',
+          '    SECURE_PROXY_SSL_HEADER = tuple(json.loads(os.environ["PAPERLESS_PROXY_SSL_HEADER"]))',
+          "if os.environ.get('PAPERLESS_DBHOST'):",
+          "    DATABASES = {'default': {'HOST': os.environ['PAPERLESS_DBHOST']}}",
+          "SECRET_KEY = os.environ['PAPERLESS_SECRET_KEY']",
+        ].join('\n'),
+      ),
+    );
+    assert.deepEqual(
+      (facts.django?.collectstaticEnv ?? []).map(({ key }) => key),
+      ['PAPERLESS_SECRET_KEY'],
+    );
+  });
 });
 
 describe('Django settings the server runs with', () => {
