@@ -97,11 +97,15 @@ const generatorTimes = async (): Promise<{ bin: Timing; bare: Timing }> => {
 
 /** The bandwidth of the bench's package index, in MB/s (BENCH_DOWNLOAD_MBPS). */
 const DOWNLOAD_MBPS = Number(process.env.BENCH_DOWNLOAD_MBPS ?? 10);
+/** The round trip of each request to it, in ms (BENCH_LATENCY_MS): a CDN edge nearby, as PyPI's is. */
+const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 20);
 
 let indexServer: Promise<WheelIndex> | undefined;
 /** The bench's package index over HTTP, started once. */
 const wheelIndex = (): Promise<WheelIndex> => {
-  indexServer ??= ensureWheelhouse().then((wheelhouse) => serveWheels(wheelhouse.dir, DOWNLOAD_MBPS * 1e6));
+  indexServer ??= ensureWheelhouse().then((wheelhouse) =>
+    serveWheels(wheelhouse.dir, { bytesPerSecond: DOWNLOAD_MBPS * 1e6, latencyMs: LATENCY_MS }),
+  );
   return indexServer;
 };
 
@@ -147,6 +151,8 @@ interface Figures {
   /** Whether the dependency install came from the cache; undefined when the setup has no such step. */
   readonly dependencyLayerReused: boolean | undefined;
   readonly rebuildRequirements: Timing;
+  /** Per requirements rebuild, what pip asked the bench's index for (downloading projects only). */
+  readonly indexTraffic: { readonly requests: number; readonly wheels: number } | undefined;
   readonly stop: Timing;
   /** From `compose up -d` to the first answer below 500 on the project's route (web services). */
   readonly firstAnswer: Timing | undefined;
@@ -312,10 +318,20 @@ const measure = async (variant: Variant): Promise<Figures> => {
   });
 
   log(`${name}: rebuilds after a requirements change`);
-  const rebuildRequirements = await repeat(RUNS, async (index) => {
-    appendFileSync(requirements, `# pinned requirement change ${index}\n`);
+  const index = variant.project.downloads === true ? await wheelIndex() : undefined;
+  const servedBefore = index?.served();
+  const rebuildRequirements = await repeat(RUNS, async (change) => {
+    appendFileSync(requirements, `# pinned requirement change ${change}\n`);
     return (await build(variant)).ms;
   });
+  const servedAfter = index?.served();
+  const indexTraffic =
+    servedBefore === undefined || servedAfter === undefined
+      ? undefined
+      : {
+          requests: (servedAfter.requests - servedBefore.requests) / RUNS,
+          wheels: (servedAfter.wheels - servedBefore.wheels) / RUNS,
+        };
 
   log(`${name}: docker stop`);
   const stop = await stopTime(variant);
@@ -339,6 +355,7 @@ const measure = async (variant: Variant): Promise<Figures> => {
     rebuildSource,
     dependencyLayerReused: reused,
     rebuildRequirements,
+    indexTraffic,
     stop,
     firstAnswer: first,
     context,
@@ -378,6 +395,16 @@ const projectTable = (title: string, ours: Figures, baseline: Figures): string =
       '',
     ],
     timingRow('rebuild after a requirements change', ours.rebuildRequirements, baseline.rebuildRequirements),
+    ...(ours.indexTraffic && baseline.indexTraffic
+      ? [
+          [
+            'requests to the index on that rebuild (wheels among them)',
+            `${String(ours.indexTraffic.requests)} (${String(ours.indexTraffic.wheels)})`,
+            `${String(baseline.indexTraffic.requests)} (${String(baseline.indexTraffic.wheels)})`,
+            ratio(ours.indexTraffic.requests, baseline.indexTraffic.requests),
+          ] satisfies [string, string, string, string],
+        ]
+      : []),
     ...(ours.firstAnswer && baseline.firstAnswer
       ? [timingRow('`compose up` to the first answer', ours.firstAnswer, baseline.firstAnswer)]
       : []),
@@ -423,7 +450,7 @@ const main = async (): Promise<void> => {
       route: '/notes',
     },
     {
-      title: `the same, its wheels downloaded from a package index on the host at ${String(DOWNLOAD_MBPS)} MB/s`,
+      title: `the same, its wheels downloaded from a package index on the host (${String(DOWNLOAD_MBPS)} MB/s, ${String(LATENCY_MS)} ms a request)`,
       source: example('fastapi-service'),
       baseline: 'fastapi-service',
       args: [...bookworm, '--entry', 'uvicorn main:app'],
@@ -486,10 +513,12 @@ const main = async (): Promise<void> => {
     'Downloads: the stand-ins carry their wheels, so in the first section nothing is downloaded and the',
     "generated setup's pip cache mount (which keeps every wheel not changed) cannot pay off: on a requirements",
     'change both install everything again, and the generated setup also compiles its code and copies the venv',
-    'into the final stage. The second section serves the same wheels from a package index on the host over',
-    `HTTP at ${String(DOWNLOAD_MBPS)} MB/s (bench/index-server.ts; BENCH_DOWNLOAD_MBPS sets it), as builds download from`,
-    "PyPI. A cold build pays for the tini stage's `apt-get update` from the Debian mirror, which the naive setup",
-    '(no init) does not have.',
+    'into the final stage. The second section serves the same wheels from a package index on the host, as',
+    'PyPI serves them (bench/index-server.ts): a page per project, then the wheel, each request answered',
+    `${String(LATENCY_MS)} ms late (a nearby CDN edge's round trip; BENCH_LATENCY_MS), each wheel at ${String(DOWNLOAD_MBPS)} MB/s`,
+    "(BENCH_DOWNLOAD_MBPS). Project pages are revalidated on every build (ETag, 304), as pip does once PyPI's",
+    'ten minutes of freshness have passed; wheels never change, so a pip cache keeps them. A cold build pays',
+    "for the tini stage's `apt-get update` from the Debian mirror, which the naive setup (no init) does not have.",
     '',
     '### generator',
     '',
