@@ -40,4 +40,69 @@ describe('writes into the read-only code folder', () => {
     const test = detect({ 'main.py': FASTAPI, 'tests/test_db.py': 'URL = "sqlite:///./test.db"\n' });
     assert.deepEqual(writesWarning(test), []);
   });
+
+  it('a log file (Flask RotatingFileHandler, a Django LOGGING filename, basicConfig): a warning naming the file and the fix', () => {
+    const logWarnings = (facts: ReturnType<typeof detect>): string[] =>
+      facts.warnings.filter((warning) => warning.includes('logs to a file'));
+    const flask = detect({
+      'wsgi.py': 'from app import create_app\n\napp = create_app()\n',
+      'app/__init__.py': [
+        'import os',
+        'from logging.handlers import RotatingFileHandler',
+        'from flask import Flask, url_for',
+        'basedir = os.path.abspath(os.path.dirname(__file__))',
+        'def create_app():',
+        '    app = Flask(__name__)',
+        "    icon = url_for('static', filename='img/icon.png')",
+        '    info_file_handler = RotatingFileHandler(',
+        '        os.path.join(basedir, "logs/info.log"),',
+        '        maxBytes=10 * 1024 * 1024,',
+        '    )',
+        '    app.logger.addHandler(info_file_handler)',
+        '    return app',
+      ].join('\n'),
+    });
+    const [warning, ...more] = logWarnings(flask);
+    assert.equal(more.length, 0, flask.warnings.join('\n'));
+    assert.match(
+      warning ?? '',
+      /^app\/__init__\.py logs to a file \(logs\/info\.log\), .*read-only.*StreamHandler.*--volumes/,
+    );
+
+    const django = detect({
+      'settings.py': [
+        'import os',
+        'LOGGING = {',
+        "    'handlers': {",
+        "        'file': {",
+        "            'class': 'logging.FileHandler',",
+        "            'filename': os.path.join(BASE_DIR, 'logs/tock.log'),",
+        '        },',
+        "        'console': {'class': 'logging.StreamHandler'},",
+        '    },',
+        '}',
+      ].join('\n'),
+    });
+    assert.match(logWarnings(django)[0] ?? '', /^settings\.py logs to a file \(logs\/tock\.log\)/);
+    const basic = detect({ 'job.py': "import logging\nlogging.basicConfig(level=logging.INFO, filename='job.log')\n" });
+    assert.equal(logWarnings(basic).length, 1, basic.warnings.join('\n'));
+  });
+
+  it('says nothing for console logging, a log path read from the environment, /tmp or a test', () => {
+    const quiet = detect({
+      'main.py': FASTAPI,
+      'log.py': [
+        'import logging, os',
+        'logging.basicConfig(level=logging.INFO)',
+        'console = logging.StreamHandler()',
+        "audit = logging.FileHandler(os.environ.get('AUDIT_LOG', 'audit.log'))",
+        "scratch = logging.FileHandler('/tmp/scratch.log')",
+      ].join('\n'),
+      'tests/test_log.py': "import logging\nlogging.FileHandler('test.log')\n",
+    });
+    assert.deepEqual(
+      quiet.warnings.filter((warning) => warning.includes('logs to a file')),
+      [],
+    );
+  });
 });
