@@ -245,8 +245,11 @@ describe('docker-best:dockerfile: installing the dependencies', () => {
 });
 
 describe('docker-best:dockerfile: what a lock installs, on projects shaped like real ones', () => {
-  /** A Django site managed by Poetry with no package of its own (as `poetry new` is not used for sites). */
-  const poetrySite = (serverGroup: 'main' | 'dev'): Record<string, string> => ({
+  /**
+   * A Django site managed by Poetry with no package of its own (as `poetry new` is not used for sites). Its lock
+   * marks each package's group (Poetry 2, lock-version 2.1), or not (Poetry 1.5 to 1.8, lock-version 2.0).
+   */
+  const poetrySite = (serverGroup: 'main' | 'dev', lockVersion: '2.0' | '2.1' = '2.1'): Record<string, string> => ({
     'pyproject.toml': [
       '[tool.poetry]',
       'name = "django-start"',
@@ -266,9 +269,9 @@ describe('docker-best:dockerfile: what a lock installs, on projects shaped like 
       '',
     ].join('\n'),
     'poetry.lock': [
-      '[[package]]\nname = "django"\nversion = "5.1.4"\noptional = false\npython-versions = ">=3.10"\ngroups = ["main"]\n',
-      `[[package]]\nname = "gunicorn"\nversion = "23.0.0"\noptional = false\npython-versions = ">=3.7"\ngroups = ["${serverGroup}"]\n`,
-      '[metadata]\nlock-version = "2.1"\npython-versions = "^3.11"\ncontent-hash = "0000"\n',
+      `[[package]]\nname = "django"\nversion = "5.1.4"\noptional = false\npython-versions = ">=3.10"\n${lockVersion === '2.1' ? 'groups = ["main"]\n' : ''}`,
+      `[[package]]\nname = "gunicorn"\nversion = "23.0.0"\noptional = false\npython-versions = ">=3.7"\n${lockVersion === '2.1' ? `groups = ["${serverGroup}"]\n` : ''}`,
+      `[metadata]\nlock-version = "${lockVersion}"\npython-versions = "^3.11"\ncontent-hash = "0000"\n`,
     ].join('\n'),
     'manage.py':
       "import os\nimport sys\n\nif __name__ == '__main__':\n    os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'mysite.settings')\n    from django.core.management import execute_from_command_line\n    execute_from_command_line(sys.argv)\n",
@@ -279,20 +282,26 @@ describe('docker-best:dockerfile: what a lock installs, on projects shaped like 
       "import os\nfrom django.core.wsgi import get_wsgi_application\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'mysite.settings')\napplication = get_wsgi_application()\n",
   });
 
-  const site = async (serverGroup: 'main' | 'dev'): Promise<ParsedDockerfile> => {
-    const run = await generate({ generator: 'app', options: { defaults: true }, files: poetrySite(serverGroup) });
+  const site = async (serverGroup: 'main' | 'dev', lockVersion: '2.0' | '2.1' = '2.1'): Promise<ParsedDockerfile> => {
+    const run = await generate({
+      generator: 'app',
+      options: { defaults: true },
+      files: poetrySite(serverGroup, lockVersion),
+    });
     return parseDockerfile(run.read('Dockerfile'));
   };
 
-  it('a server only in the dev group of poetry.lock is not taken as installed: the pinned one is added', async () => {
-    const dockerfile = await site('dev');
-    const [cmd] = byKeyword(dockerfile.final, 'CMD');
-    assert.ok(cmd);
-    assert.equal(execArgs(cmd)[0], 'gunicorn');
-    assert.ok(execArgs(cmd).includes('mysite.wsgi'), execArgs(cmd).join(' '));
-    runWith(dockerfile, 'poetry install --only main --no-root');
-    runWith(dockerfile, `install --no-compile gunicorn==${SERVER_PINS.gunicorn ?? ''}`);
-  });
+  for (const lockVersion of ['2.1', '2.0'] as const) {
+    it(`a server only in the dev group of a lock-version ${lockVersion} poetry.lock is not taken as installed: the pinned one is added`, async () => {
+      const dockerfile = await site('dev', lockVersion);
+      const [cmd] = byKeyword(dockerfile.final, 'CMD');
+      assert.ok(cmd);
+      assert.equal(execArgs(cmd)[0], 'gunicorn');
+      assert.ok(execArgs(cmd).includes('mysite.wsgi'), execArgs(cmd).join(' '));
+      runWith(dockerfile, 'poetry install --only main --no-root');
+      runWith(dockerfile, `install --no-compile gunicorn==${SERVER_PINS.gunicorn ?? ''}`);
+    });
+  }
 
   it('a server in the main group is used as locked, not installed a second time', async () => {
     const dockerfile = await site('main');

@@ -9,7 +9,7 @@
  */
 import { posix } from 'node:path';
 import type { DependencyFacts, Detected, RequirementsFile } from './facts.js';
-import { table, text, type ProjectFiles } from './files.js';
+import { strings, table, text, type ProjectFiles } from './files.js';
 import type { Pyproject } from './pyproject.js';
 import { COMPILER_PACKAGE } from '../catalogue.js';
 
@@ -44,6 +44,13 @@ export const requirementName = (requirement: string): string | undefined => {
   return match?.[1] === undefined ? undefined : normaliseName(match[1]);
 };
 
+/** The extras a requirement asks for (`uvicorn[standard] (>=0.12.0)` -> standard), normalised. */
+const requirementExtras = (requirement: string): string[] =>
+  (/^\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*\[([^\]]*)\]/.exec(requirement)?.[1] ?? '')
+    .split(',')
+    .map((extra) => normaliseName(extra.trim()))
+    .filter((extra) => extra !== '');
+
 /**
  * Servers a package's extras install: `fastapi[standard]` brings uvicorn (and the `fastapi` command), so a
  * project that declares it declares its server too, and the image must not install another pin of it.
@@ -65,11 +72,7 @@ const EXTRAS_BRING: Readonly<Record<string, Readonly<Record<string, readonly str
 export const requirementNames = (requirement: string): string[] => {
   const name = requirementName(requirement);
   if (name === undefined) return [];
-  const extras = /^\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*\[([^\]]*)\]/.exec(requirement)?.[1] ?? '';
-  const brought = extras
-    .split(',')
-    .map((extra) => normaliseName(extra.trim()))
-    .flatMap((extra) => EXTRAS_BRING[name]?.[extra] ?? []);
+  const brought = requirementExtras(requirement).flatMap((extra) => EXTRAS_BRING[name]?.[extra] ?? []);
   return [name, ...brought];
 };
 
@@ -186,36 +189,132 @@ const lockPackages = (document: Record<string, unknown>): Record<string, unknown
     .map((entry) => table(entry))
     .filter((entry): entry is Record<string, unknown> => entry !== undefined);
 
-/** The names of `{ name = ... }` dependency entries. */
-const dependencyNames = (value: unknown): string[] =>
-  (Array.isArray(value) ? value : [])
-    .map((entry) => text(table(entry)?.name))
-    .filter((name): name is string => name !== undefined)
-    .map(normaliseName);
+/** A package a lock installs, by normalised name, with the extras asked of it. */
+interface Wanted {
+  readonly name: string;
+  readonly extras: readonly string[];
+}
 
-/**
- * What uv.lock installs without the dev group: the project's own dependencies (its package has
- * `source = { editable | virtual = "." }`), and theirs, transitively. Dev and optional groups are left out.
- */
-const uvMain = (packages: readonly Record<string, unknown>[]): Record<string, unknown>[] => {
-  const byName = new Map(packages.map((entry) => [normaliseName(text(entry.name) ?? ''), entry]));
-  const roots = packages.filter((entry) => {
-    const source = table(entry.source);
-    return source?.editable === '.' || source?.virtual === '.';
-  });
-  const seen = new Map<string, Record<string, unknown>>();
-  const queue = roots.flatMap((root) => dependencyNames(root.dependencies));
-  while (queue.length > 0 && seen.size < 10_000) {
-    const name = queue.shift() ?? '';
-    const entry = byName.get(name);
-    if (seen.has(name) || entry === undefined) continue;
-    seen.set(name, entry);
-    queue.push(...dependencyNames(entry.dependencies));
-  }
-  return [...seen.values()];
+/** A PEP 508 requirement as a wanted package. */
+const wantedOf = (requirement: string): Wanted[] => {
+  const name = requirementName(requirement);
+  return name === undefined ? [] : [{ name, extras: requirementExtras(requirement) }];
 };
 
-/** Whether a Poetry or pdm lock entry belongs to the main (default) group; old locks without groups say so too. */
+/**
+ * The packages a lock installs from `roots`: each root, what it depends on and what the extras asked of it
+ * bring, transitively, as the tool resolves them. `dependenciesOf(entry, parts)` says what a package brings for
+ * each part asked: `''` for the package itself, else an extra's name.
+ */
+const lockClosure = (
+  packages: readonly Record<string, unknown>[],
+  roots: readonly Wanted[],
+  dependenciesOf: (entry: Record<string, unknown>, parts: readonly string[]) => Wanted[],
+): Record<string, unknown>[] => {
+  const byName = new Map(packages.map((entry) => [normaliseName(text(entry.name) ?? ''), entry]));
+  /** The parts of each package already followed. */
+  const followed = new Map<string, Set<string>>();
+  const queue = [...roots];
+  for (let steps = 0; queue.length > 0 && steps < 100_000; steps++) {
+    const wanted = queue.shift();
+    const entry = wanted === undefined ? undefined : byName.get(wanted.name);
+    if (wanted === undefined || entry === undefined) continue;
+    const seen = followed.get(wanted.name) ?? new Set<string>();
+    const parts = ['', ...wanted.extras].filter((part) => !seen.has(part));
+    if (parts.length === 0) continue;
+    for (const part of parts) seen.add(part);
+    followed.set(wanted.name, seen);
+    queue.push(...dependenciesOf(entry, parts));
+  }
+  return [...followed.keys()]
+    .map((name) => byName.get(name))
+    .filter((entry): entry is Record<string, unknown> => entry !== undefined);
+};
+
+/** uv.lock's `{ name = ..., extra = [...] }` dependency entries. */
+const uvWanted = (value: unknown): Wanted[] =>
+  (Array.isArray(value) ? value : []).flatMap((item) => {
+    const entry = table(item);
+    const name = text(entry?.name);
+    return name === undefined ? [] : [{ name: normaliseName(name), extras: strings(entry?.extra).map(normaliseName) }];
+  });
+
+/** A uv.lock source that is a folder of the project (`{ editable = "backend" }`, `{ virtual = "." }`). */
+const uvLocalFolder = (entry: Record<string, unknown>): string | undefined => {
+  const source = table(entry.source);
+  const folder = text(source?.editable) ?? text(source?.virtual);
+  return folder === undefined || folder.startsWith('/') || folder.startsWith('..') ? undefined : folder;
+};
+
+/**
+ * What uv.lock installs without the dev group (what `uv sync --no-dev` installs), from its roots: the project
+ * (`source = { editable | virtual = "." }`); in a workspace whose root is no project (no `[project]` table), its
+ * members (`[manifest] members`, else the folders of the project it locks), as `uv sync` there installs them all.
+ * Each root's dependencies, and theirs with the extras asked (`fastapi[standard]` brings uvicorn), transitively;
+ * dev groups and extras nobody asks for are left out.
+ */
+const uvMain = (
+  document: Record<string, unknown>,
+  packages: readonly Record<string, unknown>[],
+): Record<string, unknown>[] => {
+  const project = packages.filter((entry) => uvLocalFolder(entry) === '.');
+  const members = new Set(strings(table(document.manifest)?.members).map(normaliseName));
+  const roots =
+    project.length > 0
+      ? project
+      : members.size > 0
+        ? packages.filter((entry) => members.has(normaliseName(text(entry.name) ?? '')))
+        : packages.filter((entry) => uvLocalFolder(entry) !== undefined);
+  return lockClosure(
+    packages,
+    roots.map((entry) => ({ name: normaliseName(text(entry.name) ?? ''), extras: [] })),
+    (entry, parts) =>
+      parts.flatMap((part) =>
+        uvWanted(part === '' ? entry.dependencies : table(entry['optional-dependencies'])?.[part]),
+      ),
+  );
+};
+
+/**
+ * Poetry's dependency specifications of one name (`"^1.0"`, `{ version = ..., extras = [...], optional = true }`,
+ * or a list of them under markers) as a wanted package; none when every one is optional (an extra's package).
+ */
+const poetryWanted = (name: string, spec: unknown): Wanted[] => {
+  const specs = Array.isArray(spec) ? spec : [spec];
+  if (specs.every((item) => table(item)?.optional === true)) return [];
+  return [
+    { name: normaliseName(name), extras: specs.flatMap((item) => strings(table(item)?.extras)).map(normaliseName) },
+  ];
+};
+
+/**
+ * What `poetry install --only main` installs from a lock that marks no package with its group (Poetry 1.5 to
+ * 1.8 write lock-version 2.0 without `groups` or `category`): the main dependencies of pyproject.toml
+ * (`[tool.poetry.dependencies]` but `python` and the optional ones, which only an extra installs; or
+ * `[project] dependencies`), then each locked package's `[package.dependencies]` that are not optional, and what
+ * the extras asked of it bring (`[package.extras]`), transitively.
+ */
+const poetryMain = (
+  pyproject: Record<string, unknown> | undefined,
+  packages: readonly Record<string, unknown>[],
+): Record<string, unknown>[] => {
+  const poetry = table(table(pyproject?.tool)?.poetry);
+  const roots = [
+    ...Object.entries(table(poetry?.dependencies) ?? {})
+      .filter(([name]) => name.toLowerCase() !== 'python')
+      .flatMap(([name, spec]) => poetryWanted(name, spec)),
+    ...strings(table(pyproject?.project)?.dependencies).flatMap(wantedOf),
+  ];
+  return lockClosure(packages, roots, (entry, parts) =>
+    parts.flatMap((part) =>
+      part === ''
+        ? Object.entries(table(entry.dependencies) ?? {}).flatMap(([name, spec]) => poetryWanted(name, spec))
+        : strings(table(entry.extras)?.[part]).flatMap(wantedOf),
+    ),
+  );
+};
+
+/** Whether a Poetry or pdm lock entry belongs to the main (default) group; old locks with `category` say so too. */
 const inMainGroup = (entry: Record<string, unknown>, main: string): boolean => {
   const groups = Array.isArray(entry.groups) ? entry.groups : undefined;
   if (groups !== undefined) return groups.includes(main);
@@ -234,7 +333,10 @@ export const mainLockPackages = (
   const document = files.toml(LOCK_FILES[manager]);
   if (document === undefined) return undefined;
   const packages = lockPackages(document);
-  if (manager === 'uv') return uvMain(packages);
+  if (manager === 'uv') return uvMain(document, packages);
+  if (manager === 'poetry' && !packages.some((entry) => entry.groups !== undefined || entry.category !== undefined)) {
+    return poetryMain(files.toml('pyproject.toml'), packages);
+  }
   const main = manager === 'poetry' ? 'main' : 'default';
   return packages.filter((entry) => inMainGroup(entry, main));
 };

@@ -41,10 +41,13 @@ const scriptsOf = (value: unknown): ConsoleScript[] => {
   return scripts;
 };
 
-/** Poetry's `[tool.poetry.dependencies]` as PEP 508-ish strings (name and constraint), `python` left out. */
+/**
+ * Poetry's `[tool.poetry.dependencies]` as PEP 508-ish strings (name and constraint): `python` left out, and the
+ * optional ones, which only an extra installs.
+ */
 const poetryDependencies = (poetry: Record<string, unknown> | undefined): string[] =>
   Object.entries(table(poetry?.dependencies) ?? {})
-    .filter(([name]) => name.toLowerCase() !== 'python')
+    .filter(([name, spec]) => name.toLowerCase() !== 'python' && table(spec)?.optional !== true)
     .map(([name, spec]) => {
       const version = text(spec) ?? text(table(spec)?.version);
       return version === undefined || version === '*' ? name : `${name} ${version}`;
