@@ -229,11 +229,13 @@ export const QUESTIONS: readonly AnyQuestion[] = [
     parse: (raw, _known, facts) => parseDeps(raw, depsView(facts)),
     format: formatDeps,
     defaultValue: (_known, facts) => {
+      if (facts.dependencies.unusable !== undefined) return undefined;
       const parsed = parseDeps(facts.dependencies.detected.value, depsView(facts));
       return parsed.ok ? parsed.value : undefined;
     },
     detected: (_known, facts) => facts.dependencies.detected.value !== 'none',
     noDefault: (facts) => {
+      if (facts.dependencies.unusable !== undefined) return facts.dependencies.unusable;
       const parsed = parseDeps(facts.dependencies.detected.value, depsView(facts));
       return parsed.ok ? 'it has no default' : parsed.rule;
     },

@@ -48,6 +48,40 @@ export const DEBIAN: Readonly<Record<string, OsRelease>> = {
  */
 export const COMPILER_PACKAGE = 'build-essential=12.*';
 
+/**
+ * System libraries detection names in its advice (`--packages`, `--buildpackages`) for Python packages that
+ * build against them or load them when imported, as each Debian release of DEBIAN has them, pinned as the
+ * options take them. Trixie renamed some for its 64-bit time_t transition (libmagic1 is libmagic1t64 there,
+ * libglib2.0-0 is libglib2.0-0t64: the old names are only virtual, which apt will not install by version).
+ * Checked 2026-12-01 with `apt-cache show` against trixie's and bookworm's main archives.
+ */
+export const DEBIAN_LIBRARIES = {
+  /** PostgreSQL's client library, to build psycopg2 and to run it. */
+  'libpq-dev': { trixie: 'libpq-dev=17.*', bookworm: 'libpq-dev=15.*' },
+  libpq5: { trixie: 'libpq5=17.*', bookworm: 'libpq5=15.*' },
+  /** MariaDB's client library, to build mysqlclient (found with pkg-config) and to run it. */
+  'default-libmysqlclient-dev': {
+    trixie: 'default-libmysqlclient-dev=1.1.*',
+    bookworm: 'default-libmysqlclient-dev=1.1.*',
+  },
+  'pkg-config': { trixie: 'pkg-config=1.8.*', bookworm: 'pkg-config=1.8.*' },
+  libmariadb3: { trixie: 'libmariadb3=1:11.8.*', bookworm: 'libmariadb3=1:10.11.*' },
+  /** OpenLDAP and SASL headers, to build python-ldap (libldap2-dev is only virtual on trixie). */
+  'libldap-dev': { trixie: 'libldap-dev=2.6.*', bookworm: 'libldap-dev=2.5.*' },
+  'libsasl2-dev': { trixie: 'libsasl2-dev=2.1.*', bookworm: 'libsasl2-dev=2.1.*' },
+  /** libGL and GLib, which opencv-python loads. */
+  libgl1: { trixie: 'libgl1=1.7.*', bookworm: 'libgl1=1.6.*' },
+  libglib: { trixie: 'libglib2.0-0t64=2.84.*', bookworm: 'libglib2.0-0=2.74.*' },
+  /** libmagic, which python-magic loads. */
+  libmagic: { trixie: 'libmagic1t64=1:5.*', bookworm: 'libmagic1=1:5.*' },
+  /** Pango and HarfBuzz's subsetter, which WeasyPrint loads (its install docs: doc.courtbouillon.org/weasyprint). */
+  'libpango-1.0-0': { trixie: 'libpango-1.0-0=1.56.*', bookworm: 'libpango-1.0-0=1.50.*' },
+  'libpangoft2-1.0-0': { trixie: 'libpangoft2-1.0-0=1.56.*', bookworm: 'libpangoft2-1.0-0=1.50.*' },
+  'libharfbuzz-subset0': { trixie: 'libharfbuzz-subset0=10.*', bookworm: 'libharfbuzz-subset0=6.*' },
+} as const satisfies Readonly<Record<string, Readonly<Record<string, string>>>>;
+
+export type DebianLibrary = keyof typeof DEBIAN_LIBRARIES;
+
 /** Alpine branches, newest first. `tini` is pinned as `tini~=<pin>`. */
 export const ALPINE: Readonly<Record<string, OsRelease>> = {
   '3.24': { tini: '0.19', label: 'Alpine 3.24' },

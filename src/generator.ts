@@ -7,7 +7,15 @@ import { isFilePending } from 'mem-fs-editor/state';
 import Generator, { type BaseOptions } from 'yeoman-generator';
 import { QUESTIONS, withPrerequisites, type AnswerName } from './answers.js';
 import { detectProject, type ProjectFacts } from './detect/index.js';
-import { checkOptionsEarly, complete, EXPLICIT_KEY, resolveAnswers, type Prompt, type ResolveMode } from './resolve.js';
+import {
+  checkOptionsEarly,
+  complete,
+  EXPLICIT_KEY,
+  rawText,
+  resolveAnswers,
+  type Prompt,
+  type ResolveMode,
+} from './resolve.js';
 import { destinationOf, type GeneratedFile } from './files.js';
 import { commitTransactionally, writeTarget } from './commit.js';
 import {
@@ -158,12 +166,16 @@ export abstract class DockerBestGenerator extends Generator<Record<string, unkno
         : {}),
     };
     // The generator that runs the show says what the project shows, once: before the questions when it asks
-    // them, else at the end of a run that succeeded (a failed run stays one line).
-    const summary = this.options.composed === true ? [] : detectionSummary(this.facts);
-    if (mode.ask !== undefined && !mode.takeDefaults) for (const line of summary) this.log(line);
-    else this.#pendingSummary = summary;
+    // them (with the --deps already given, if any), else at the end of a run that succeeded (a failed run stays
+    // one line), with the --deps the run settled.
+    const shows = this.options.composed !== true;
+    const asksFirst = mode.ask !== undefined && !mode.takeDefaults;
+    if (shows && asksFirst) for (const line of detectionSummary(this.facts, this.#givenDeps())) this.log(line);
     const resolved = await resolveAnswers(this.needs, this.#sources(), mode);
     this.answers = complete(this.needs, resolved.answers);
+    if (shows && !asksFirst) {
+      this.#pendingSummary = detectionSummary(this.facts, resolved.texts.deps);
+    }
     if (!this.storesAnswers) return;
     const texts: Record<string, unknown> = { ...resolved.texts };
     // Explicit answers of questions this generator did not settle stay as they were.
@@ -313,6 +325,12 @@ export abstract class DockerBestGenerator extends Generator<Record<string, unkno
       },
     ]);
     return answers.details === true;
+  }
+
+  /** The --deps text given before anything is asked: the option, else the stored answer. */
+  #givenDeps(): string | undefined {
+    if (!this.needs.includes('deps')) return undefined;
+    return rawText(this.options.deps) ?? rawText(this.config.get('deps'));
   }
 
   /** At the end of a run that asked nothing: what the project shows. */

@@ -8,19 +8,37 @@ import type { Answers } from './model.js';
 
 const row = (label: string, value: string, why: string): string => `  ${label.padEnd(7)} ${value}  (${why})`;
 
-/** The detected values with their reasons, and detection's warnings; empty when nothing was detected. */
-export const detectionSummary = (facts: ProjectFacts): string[] => {
+/**
+ * The warnings of a run whose dependencies install the `deps` way (the `--deps` text; undefined: not settled
+ * yet): those of the detected way are replaced by those of the chosen one (two locks at once: which one is used),
+ * and, while nothing is chosen, why nothing can be offered as the default.
+ */
+export const runWarnings = (facts: ProjectFacts, deps?: string): readonly string[] => {
+  const { detected, byChoice, unusable } = facts.dependencies;
+  if (deps === undefined) return unusable === undefined ? facts.warnings : [...facts.warnings, unusable];
+  if (deps === detected.value) return facts.warnings;
+  const detectedOnly = new Set(byChoice[detected.value] ?? []);
+  return [...new Set([...facts.warnings.filter((warning) => !detectedOnly.has(warning)), ...(byChoice[deps] ?? [])])];
+};
+
+/**
+ * The detected values with their reasons, and the warnings; empty when nothing was detected. `deps` is the
+ * `--deps` text when it is settled (given, stored, or the run's answer): the row and the warnings follow it.
+ */
+export const detectionSummary = (facts: ProjectFacts, deps?: string): string[] => {
   const rows: string[] = [];
   if (facts.entry !== undefined) rows.push(row('entry', facts.entry.value, facts.entry.why));
   else if (facts.notebookEntry !== undefined)
     rows.push(row('entry', facts.notebookEntry.value, facts.notebookEntry.why));
   if (facts.port !== undefined) rows.push(row('port', String(facts.port.value), facts.port.why));
   if (facts.healthpath !== undefined) rows.push(row('health', `http ${facts.healthpath.value}`, facts.healthpath.why));
-  if (facts.dependencies.detected.value !== 'none') {
-    rows.push(row('deps', facts.dependencies.detected.value, facts.dependencies.detected.why));
+  const { detected } = facts.dependencies;
+  const shownDeps = deps ?? detected.value;
+  if (shownDeps !== 'none') {
+    rows.push(row('deps', shownDeps, shownDeps === detected.value ? detected.why : 'given'));
   }
   if (facts.python !== undefined) rows.push(row('python', facts.python.value, facts.python.why));
-  const warnings = facts.warnings.map((warning) => `  warning: ${warning}`);
+  const warnings = runWarnings(facts, deps).map((warning) => `  warning: ${warning}`);
   if (rows.length === 0 && warnings.length === 0) return [];
   return [`What ${facts.folderName} shows:`, ...rows, ...warnings];
 };

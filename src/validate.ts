@@ -289,6 +289,7 @@ export const formatEntry = (entry: Entry): string => {
 export interface DepsView {
   readonly paths: readonly string[];
   readonly locks: Readonly<Partial<Record<LockManager, string>>>;
+  /** Why a lock cannot be used, with what fixes it. */
   readonly lockErrors: Readonly<Partial<Record<LockManager, string>>>;
   /** The requirements files detection read (with their includes). */
   readonly requirements: readonly string[];
@@ -325,7 +326,7 @@ export const parseDeps = (raw: string, project?: DepsView): Parsed<Deps> => {
   if (manager !== undefined) {
     if (!known) return ok({ kind: manager });
     const error = project.lockErrors[manager];
-    if (error !== undefined) return fail(`${error}: fix it (${manager} lock), or pass one of ${offered(project)}`);
+    if (error !== undefined) return fail(`${error}, or pass one of ${offered(project)}`);
     if (project.locks[manager] === undefined) {
       return fail(
         `the project has no ${LOCK_FILE[manager]}: run ${manager} lock first, or pass one of ${offered(project)}`,

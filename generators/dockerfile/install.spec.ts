@@ -386,10 +386,12 @@ describe('docker-best: what real projects declare that the slim images lack', ()
     };
     said(/^requirements\.txt installs a package from version control \(utils @ git\+https.*--buildpackages git$/);
     said(
-      /^psycopg2 has no Linux wheel on PyPI: .*--buildpackages build-essential=12\.\* libpq-dev, and --packages libpq5/,
+      /^psycopg2 has no Linux wheel on PyPI: .*--buildpackages build-essential=12\.\*,libpq-dev=17\.\* \(bookworm: build-essential=12\.\*,libpq-dev=15\.\*\), and --packages libpq5=17\.\* \(bookworm: libpq5=15\.\*\) to run/,
     );
-    said(/^mysqlclient has no Linux wheel on PyPI: .*default-libmysqlclient-dev pkg-config/);
-    said(/^opencv-python loads libGL .*opencv-python-headless, or pass --packages libgl1 libglib2\.0-0$/);
+    said(/^mysqlclient has no Linux wheel on PyPI: .*default-libmysqlclient-dev=1\.1\.\*,pkg-config=1\.8\.\*/);
+    said(
+      /^opencv-python loads libGL .*opencv-python-headless, or pass --packages libgl1=1\.7\.\*,libglib2\.0-0t64=2\.84\.\* \(bookworm: libgl1=1\.6\.\*,libglib2\.0-0=2\.74\.\*\)$/,
+    );
   });
 
   it('binary packages pinned with no Python named anywhere: a warning that names them and --python', () => {

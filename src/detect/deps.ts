@@ -11,7 +11,7 @@ import { posix } from 'node:path';
 import type { DependencyFacts, Detected, RequirementsFile } from './facts.js';
 import { strings, table, text, type ProjectFiles } from './files.js';
 import type { Pyproject } from './pyproject.js';
-import { COMPILER_PACKAGE } from '../catalogue.js';
+import { COMPILER_PACKAGE, DEBIAN, DEBIAN_LIBRARIES, TOOLS, type DebianLibrary } from '../catalogue.js';
 
 /** The managers that keep a lock file, in the order one is chosen when several locks are there. */
 export const LOCKED_MANAGERS = ['uv', 'poetry', 'pdm', 'pipenv'] as const;
@@ -98,36 +98,74 @@ const rank = (file: string): number => {
 };
 
 /**
- * Packages PyPI has no Linux wheel of (they compile on every Python), with the Debian packages their build and
- * their run need. Locks that list files (uv, Poetry, pdm) say this themselves (src/detect/wheels.ts).
+ * Packages PyPI has no Linux wheel of (they compile on every Python), with the Debian libraries their build and
+ * their run need. A lock that lists files (uv, Poetry, pdm) also says which of its packages have no wheel
+ * (src/detect/wheels.ts); these name the libraries.
  */
 const BUILDS_FROM_SOURCE: Readonly<
-  Record<string, { readonly build: string; readonly run?: string; readonly wheeled?: string }>
+  Record<
+    string,
+    { readonly build: readonly DebianLibrary[]; readonly run?: readonly DebianLibrary[]; readonly wheeled?: string }
+  >
 > = {
-  psycopg2: { build: 'libpq-dev', run: 'libpq5', wheeled: 'psycopg2-binary' },
-  mysqlclient: { build: 'default-libmysqlclient-dev pkg-config', run: 'libmariadb3' },
-  'python-ldap': { build: 'libldap2-dev libsasl2-dev' },
-  uwsgi: { build: '' },
+  psycopg2: { build: ['libpq-dev'], run: ['libpq5'], wheeled: 'psycopg2-binary' },
+  mysqlclient: { build: ['default-libmysqlclient-dev', 'pkg-config'], run: ['libmariadb3'] },
+  'python-ldap': { build: ['libldap-dev', 'libsasl2-dev'] },
+  uwsgi: { build: [] },
 };
 
-/** What a declared package needs that the slim images lack, as warnings naming the option that gives it. */
-const packageHints = (declared: ReadonlySet<string>, manager: string): string[] => {
+/**
+ * Packages that load a system library the slim images lack when they are imported (the app then fails at start,
+ * or on every request: python-magic in saleor and paperless), with the Debian libraries that have it, and the
+ * twin of the package that brings its own, if there is one.
+ */
+const LOADS_LIBRARY: Readonly<
+  Record<string, { readonly library: string; readonly packages: readonly DebianLibrary[]; readonly twin?: string }>
+> = {
+  'opencv-python': { library: 'libGL', packages: ['libgl1', 'libglib'], twin: 'opencv-python-headless' },
+  'opencv-contrib-python': {
+    library: 'libGL',
+    packages: ['libgl1', 'libglib'],
+    twin: 'opencv-contrib-python-headless',
+  },
+  'python-magic': { library: 'libmagic', packages: ['libmagic'] },
+  weasyprint: { library: 'Pango', packages: ['libpango-1.0-0', 'libpangoft2-1.0-0', 'libharfbuzz-subset0'] },
+};
+
+/**
+ * Debian packages as --packages and --buildpackages take them: pinned for the newest release, then for each
+ * older one whose pins differ (`libmagic1t64=1:5.* (bookworm: libmagic1=1:5.*)`).
+ */
+export const debianPackages = (libraries: readonly DebianLibrary[], fixed: readonly string[] = []): string => {
+  const on = (release: string): string =>
+    [...fixed, ...libraries.map((library) => (DEBIAN_LIBRARIES[library] as Readonly<Record<string, string>>)[release])]
+      .filter((pin) => pin !== undefined)
+      .join(',');
+  const [newest = '', ...older] = Object.keys(DEBIAN);
+  const differing = older.filter((release) => on(release) !== on(newest));
+  return differing.length === 0
+    ? on(newest)
+    : `${on(newest)} (${differing.map((release) => `${release}: ${on(release)}`).join('; ')})`;
+};
+
+/** What installed packages need that the slim images lack, as warnings naming the option that gives it. */
+const packageHints = (installed: ReadonlySet<string>): string[] => {
   const hints: string[] = [];
-  const listsFiles = isLockedManager(manager) && manager !== 'pipenv';
   for (const [name, needs] of Object.entries(BUILDS_FROM_SOURCE)) {
-    if (listsFiles || !declared.has(name)) continue;
+    if (!installed.has(name)) continue;
     hints.push(
       `${name} has no Linux wheel on PyPI: it compiles in the build, which needs --buildpackages ` +
-        `${[COMPILER_PACKAGE, needs.build].join(' ').trim()}` +
-        (needs.run === undefined ? '' : `, and --packages ${needs.run} to run`) +
+        debianPackages(needs.build, [COMPILER_PACKAGE]) +
+        (needs.run === undefined ? '' : `, and --packages ${debianPackages(needs.run)} to run`) +
         (needs.wheeled === undefined ? '' : ` (or depend on ${needs.wheeled} instead)`),
     );
   }
-  for (const name of ['opencv-python', 'opencv-contrib-python']) {
-    if (!declared.has(name)) continue;
+  for (const [name, needs] of Object.entries(LOADS_LIBRARY)) {
+    if (!installed.has(name)) continue;
     hints.push(
-      `${name} loads libGL when imported, which slim images lack: depend on ${name}-headless, or pass ` +
-        '--packages libgl1 libglib2.0-0',
+      `${name} loads ${needs.library} when imported, which slim images lack: ` +
+        (needs.twin === undefined ? '' : `depend on ${needs.twin}, or `) +
+        `pass --packages ${debianPackages(needs.packages)}`,
     );
   }
   return hints;
@@ -397,13 +435,61 @@ const installsItself = (files: ProjectFiles, pyproject: Pyproject | undefined): 
 const pipfileNames = (files: ProjectFiles): string[] =>
   Object.keys(table(files.toml('Pipfile')?.packages) ?? {}).map(normaliseName);
 
+/**
+ * Why pdm cannot export a pdm.lock: one locked without the `inherit_metadata` strategy (before pdm 2.11, whose
+ * `[metadata] strategy` lacks it, or has none) has no environment markers, and `pdm export` refuses it ("Can't
+ * export a lock file without environment markers"). Undefined when it can.
+ */
+const pdmExportRefusal = (files: ProjectFiles): string | undefined => {
+  const metadata = table(files.toml(LOCK_FILES.pdm)?.metadata);
+  if (metadata === undefined || strings(metadata.strategy).includes('inherit_metadata')) return undefined;
+  return (
+    `pdm.lock was locked without the inherit_metadata strategy, which pdm ${TOOLS.pdm.version} needs to export it: ` +
+    're-lock it with `pdm lock --strategy inherit_metadata`'
+  );
+};
+
+/** A Pipfile without its lock: pipenv installs nothing the image can trust from it. */
+const PIPFILE_UNLOCKED = 'Pipfile has no Pipfile.lock: run `pipenv lock` and commit it';
+
+/** The end of a line that stops a run for want of a usable way to install the dependencies. */
+const OR_NONE = ' (or pass --deps none to build without them)';
+
+/** Files one folder down that declare or lock an app's dependencies, the most telling first. */
+const NESTED_MANIFESTS = [...LOCKED_MANAGERS.map((manager) => LOCK_FILES[manager]), 'pyproject.toml', 'Pipfile'];
+
+/**
+ * A lock or manifest one folder down (`backend/uv.lock`), outside examples, docs and tests: the image can only
+ * install it from that folder, with that folder as the build context. The line that says so; undefined when
+ * there is none.
+ */
+const nestedManifest = (files: ProjectFiles): string | undefined => {
+  const nested = files.paths
+    .filter((path) => /^[^/]+\/[^/]+$/.test(path) && !NOT_THE_APP.test(path))
+    .map((path) => ({ path, rank: NESTED_MANIFESTS.indexOf(path.slice(path.indexOf('/') + 1)) }))
+    .filter((found) => found.rank >= 0)
+    .sort((a, b) => a.rank - b.rank || a.path.localeCompare(b.path))[0];
+  if (nested === undefined) return undefined;
+  const folder = nested.path.slice(0, nested.path.indexOf('/') + 1);
+  const locks = nested.rank < LOCKED_MANAGERS.length;
+  return `${nested.path} ${locks ? 'locks' : 'declares'} the dependencies: run docker-best in ${folder}${OR_NONE}`;
+};
+
 export const detectDependencies = (files: ProjectFiles, pyproject: Pyproject | undefined): DependencyFacts => {
   const declared = new Set<string>();
   const warnings: string[] = [];
-  for (const requirement of pyproject?.dependencies ?? [])
-    for (const name of requirementNames(requirement)) declared.add(name);
+  /** What each way of installing (a `--deps` value) installs, by name, for the hints that name packages. */
+  const installs = new Map<string, readonly string[]>();
+  /** Warnings that hold only when the dependencies install that way. */
+  const byChoice: Record<string, string[]> = {};
+  const choiceWarning = (choice: string, warning: string): void => {
+    (byChoice[choice] ??= []).push(warning);
+  };
+  const pyprojectNames = (pyproject?.dependencies ?? []).flatMap(requirementNames);
+  for (const name of pyprojectNames) declared.add(name);
+  installs.set('pip', pyprojectNames);
 
-  // Locks: present, and whether they parse.
+  // Locks: present, and whether they parse and can be installed from.
   const locks: Partial<Record<LockedManager, string>> = {};
   const lockErrors: Partial<Record<LockedManager, string>> = {};
   for (const manager of LOCKED_MANAGERS) {
@@ -413,27 +499,36 @@ export const detectDependencies = (files: ProjectFiles, pyproject: Pyproject | u
     const before = files.warnings.length;
     const names = lockedNames(files, manager);
     if (names === undefined) {
-      lockErrors[manager] = files.warnings.slice(before).join('; ') || `${file} could not be read`;
+      lockErrors[manager] =
+        `${files.warnings.slice(before).join('; ') || `${file} could not be read`}: fix it (${manager} lock)`;
     } else {
-      for (const name of names) declared.add(name);
+      const all = manager === 'pipenv' ? [...names, ...pipfileNames(files)] : names;
+      for (const name of all) declared.add(name);
+      installs.set(manager, all);
     }
     if (!files.has(MANIFESTS[manager])) {
-      lockErrors[manager] ??= `${file} is there without ${MANIFESTS[manager]}, which ${manager} needs beside it`;
+      lockErrors[manager] ??=
+        `${file} is there without ${MANIFESTS[manager]}, which ${manager} needs beside it: fix it (${manager} lock)`;
     }
+    const exportRefusal = manager === 'pdm' ? pdmExportRefusal(files) : undefined;
+    if (exportRefusal !== undefined) lockErrors[manager] ??= exportRefusal;
   }
-  if (locks.pipenv !== undefined) for (const name of pipfileNames(files)) declared.add(name);
+  const unlockedPipfile = files.has('Pipfile') && locks.pipenv === undefined;
+  if (unlockedPipfile) {
+    lockErrors.pipenv = PIPFILE_UNLOCKED;
+    for (const name of pipfileNames(files)) declared.add(name);
+  }
 
   // Requirements files: top-level requirements*.txt and requirements/*.txt, most likely first.
   const candidates = files.paths.filter(isRequirementsFile).sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
   const requirements: RequirementsFile[] = [];
   const localReferences: string[] = [];
-  const namesOf = new Map<string, readonly string[]>();
   const vcsOf = new Map<string, readonly string[]>();
   for (const candidate of candidates) {
     const read = readRequirements(files, candidate);
     if (read === undefined) continue;
     requirements.push(read.requirements);
-    namesOf.set(candidate, read.names);
+    installs.set(candidate, read.names);
     vcsOf.set(candidate, read.vcs);
     if (read.localReferences) localReferences.push(candidate);
   }
@@ -443,73 +538,91 @@ export const detectDependencies = (files: ProjectFiles, pyproject: Pyproject | u
   const clean = requirements.filter((file) => !file.closure.some((path) => DEV_ONLY.test(path)));
   const best = clean[0] ?? requirements.find((file) => !DEV_ONLY.test(file.file));
   for (const file of best === undefined || clean.includes(best) ? clean : [best]) {
-    for (const name of namesOf.get(file.file) ?? []) declared.add(name);
+    for (const name of installs.get(file.file) ?? []) declared.add(name);
+  }
+  if (best !== undefined) {
+    const fetched = vcsOf.get(best.file) ?? [];
+    if (fetched.length > 0) {
+      choiceWarning(
+        best.file,
+        `${best.file} installs ${fetched.length === 1 ? 'a package' : `${String(fetched.length)} packages`} from ` +
+          `version control (${fetched[0] ?? ''}): pip needs git for it, which the slim builder lacks: pass --buildpackages git`,
+      );
+    }
+    const dev = best.closure.filter((path) => DEV_ONLY.test(path));
+    if (dev.length > 0) {
+      choiceWarning(
+        best.file,
+        `${best.file} includes ${dev.join(', ')}, named for development: the image installs those packages too; ` +
+          'pass --deps with a file of the production ones',
+      );
+    }
   }
 
   const installable = installsItself(files, pyproject);
   const present = LOCKED_MANAGERS.filter((manager) => locks[manager] !== undefined);
-  const [chosen, ...others] = present;
-  let detected: Detected<string>;
-  if (chosen !== undefined) {
-    detected = { value: chosen, why: `${LOCK_FILES[chosen]} locks the dependencies` };
-    if (others.length > 0) {
-      warnings.push(
-        `${[chosen, ...others].map((manager) => LOCK_FILES[manager]).join(' and ')} are both here: ` +
-          `using ${LOCK_FILES[chosen]}; pass ${others.map((manager) => `--deps ${manager}`).join(' or ')} to use the other`,
+  if (present.length > 1) {
+    for (const manager of present) {
+      const others = present.filter((other) => other !== manager);
+      choiceWarning(
+        manager,
+        `${[manager, ...others].map((other) => LOCK_FILES[other]).join(' and ')} are both here: ` +
+          `using ${LOCK_FILES[manager]}; pass ${others.map((other) => `--deps ${other}`).join(' or ')} to use the other`,
       );
     }
+  }
+  let detected: Detected<string>;
+  /** Why no way of installing can be offered as the default. */
+  let unusable: string | undefined;
+  const [chosen] = present;
+  if (chosen !== undefined) {
+    detected = { value: chosen, why: `${LOCK_FILES[chosen]} locks the dependencies` };
+  } else if (best !== undefined) {
+    detected = {
+      value: best.file,
+      why:
+        best.closure.length > 1
+          ? `${best.file} lists the dependencies (with ${best.closure.slice(1).join(', ')})`
+          : `${best.file} lists the dependencies`,
+    };
+  } else if (pyproject !== undefined || files.has('setup.py') || files.has('setup.cfg')) {
+    const manifest = pyproject !== undefined ? 'pyproject.toml' : files.has('setup.cfg') ? 'setup.cfg' : 'setup.py';
+    detected = { value: 'pip', why: `${manifest} declares the project and its dependencies` };
   } else {
-    if (best !== undefined) {
-      const fetched = vcsOf.get(best.file) ?? [];
-      if (fetched.length > 0) {
-        warnings.push(
-          `${best.file} installs ${fetched.length === 1 ? 'a package' : `${String(fetched.length)} packages`} from ` +
-            `version control (${fetched[0] ?? ''}): pip needs git for it, which the slim builder lacks: pass --buildpackages git`,
-        );
-      }
-      const dev = best.closure.filter((path) => DEV_ONLY.test(path));
-      if (dev.length > 0) {
-        warnings.push(
-          `${best.file} includes ${dev.join(', ')}, named for development: the image installs those packages too; ` +
-            'pass --deps with a file of the production ones',
-        );
-      }
+    // Last, a requirements file one folder down (an app in backend/ or api/, with its own requirements.txt):
+    // pip reads it from there, with what it includes.
+    const nested = files.paths
+      .filter((path) => /^[^/]+\/requirements[^/]*\.txt$/i.test(path) && !/^requirements\//i.test(path))
+      .filter((path) => !NOT_THE_APP.test(path) && !DEV_ONLY.test(path))
+      .sort((a, b) => rank(a.slice(a.indexOf('/') + 1)) - rank(b.slice(b.indexOf('/') + 1)) || a.localeCompare(b))
+      .map((path) => readRequirements(files, path))
+      .find((read) => read !== undefined);
+    if (nested !== undefined) {
+      requirements.push(nested.requirements);
+      if (nested.localReferences) localReferences.push(nested.requirements.file);
+      for (const name of nested.names) declared.add(name);
+      installs.set(nested.requirements.file, nested.names);
       detected = {
-        value: best.file,
-        why:
-          best.closure.length > 1
-            ? `${best.file} lists the dependencies (with ${best.closure.slice(1).join(', ')})`
-            : `${best.file} lists the dependencies`,
+        value: nested.requirements.file,
+        why: `${nested.requirements.file} lists the dependencies (the only requirements file)`,
       };
-    } else if (pyproject !== undefined || files.has('setup.py') || files.has('setup.cfg')) {
-      const manifest = pyproject !== undefined ? 'pyproject.toml' : files.has('setup.cfg') ? 'setup.cfg' : 'setup.py';
-      detected = { value: 'pip', why: `${manifest} declares the project and its dependencies` };
     } else {
-      // Last, a requirements file one folder down (an app in backend/ or api/, with its own requirements.txt):
-      // pip reads it from there, with what it includes.
-      const nested = files.paths
-        .filter((path) => /^[^/]+\/requirements[^/]*\.txt$/i.test(path) && !/^requirements\//i.test(path))
-        .filter((path) => !NOT_THE_APP.test(path) && !DEV_ONLY.test(path))
-        .sort((a, b) => rank(a.slice(a.indexOf('/') + 1)) - rank(b.slice(b.indexOf('/') + 1)) || a.localeCompare(b))
-        .map((path) => readRequirements(files, path))
-        .find((read) => read !== undefined);
-      if (nested !== undefined) {
-        requirements.push(nested.requirements);
-        if (nested.localReferences) localReferences.push(nested.requirements.file);
-        for (const name of nested.names) declared.add(name);
-        detected = {
-          value: nested.requirements.file,
-          why: `${nested.requirements.file} lists the dependencies (the only requirements file)`,
-        };
-      } else {
-        detected = { value: 'none', why: 'no lock file, requirements file or pyproject.toml' };
-      }
+      // A lock or manifest one folder down, or a Pipfile without its lock: nothing here installs them, and an
+      // image without them fails at its first import. No default: the run says why in one line.
+      unusable = nestedManifest(files) ?? (unlockedPipfile ? `${PIPFILE_UNLOCKED}${OR_NONE}` : undefined);
+      detected = { value: 'none', why: 'no lock file, requirements file or pyproject.toml' };
     }
   }
+  if (unlockedPipfile && unusable === undefined) {
+    warnings.push(`${PIPFILE_UNLOCKED}: the image does not install from a Pipfile without it`);
+  }
 
-  warnings.push(...packageHints(declared, detected.value));
+  for (const [choice, names] of installs) {
+    for (const hint of packageHints(new Set(names))) choiceWarning(choice, hint);
+  }
   return {
     detected,
+    ...(unusable !== undefined ? { unusable } : {}),
     requirements,
     locks,
     lockErrors,
@@ -519,5 +632,6 @@ export const detectDependencies = (files: ProjectFiles, pyproject: Pyproject | u
     setupPy: files.has('setup.py'),
     declared: [...declared].sort(),
     warnings,
+    byChoice,
   };
 };

@@ -53,11 +53,20 @@ export interface RequirementsFile {
 export interface DependencyFacts {
   /** The `--deps` text detection suggests (`uv`, `poetry`, `requirements.txt`, `pip`, `none`, ...). */
   readonly detected: Detected<string>;
+  /**
+   * Why no way of installing the dependencies is offered as the default although the project has some: they
+   * are locked or declared one folder down (`backend/uv.lock`: run docker-best there), or a Pipfile has no lock.
+   * `--defaults` stops with this line; a prompt shows it before it asks.
+   */
+  readonly unusable?: string;
   /** Requirements files found (top-level `requirements*.txt`, `requirements/*.txt`), most likely first. */
   readonly requirements: readonly RequirementsFile[];
   /** The lock files present, by manager. */
   readonly locks: Readonly<Partial<Record<LockManager, string>>>;
-  /** Why a lock cannot be used (malformed, or its manifest missing), by manager. */
+  /**
+   * Why a lock cannot be used (malformed, its manifest missing, a pdm.lock pdm cannot export, a Pipfile without
+   * its lock), by manager, with what fixes it.
+   */
   readonly lockErrors: Readonly<Partial<Record<LockManager, string>>>;
   /** Requirements files that install a local path (`-e .`): they can only install after the source. */
   readonly localReferences: readonly string[];
@@ -70,8 +79,13 @@ export interface DependencyFacts {
   readonly setupCfg: boolean;
   /** Normalised (PEP 503) names of every package the project declares or locks. */
   readonly declared: readonly string[];
-  /** What the choice of a manager must tell the user (two locks at once, ...). */
+  /** What the user must know whichever way the dependencies install (a Pipfile without its lock, ...). */
   readonly warnings: readonly string[];
+  /**
+   * What the user must know only when the dependencies install a given way, by `--deps` text: two locks at once,
+   * packages that need a system library, git sources, packages with no wheel.
+   */
+  readonly byChoice: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface ProjectFacts {
@@ -109,7 +123,10 @@ export interface ProjectFacts {
   readonly composeFiles: readonly string[];
   readonly dependencies: DependencyFacts;
   readonly pyproject?: Pyproject;
-  /** What detection could not read, or had to choose between, one line each. */
+  /**
+   * What detection could not read, or had to choose between, one line each, for the detected answers (the
+   * dependencies' `byChoice` lines of the detected `--deps` among them).
+   */
   readonly warnings: readonly string[];
 }
 

@@ -5,7 +5,7 @@
  * with a real parser within a fixed budget (src/detect/python.ts). Nothing here writes, and nothing here
  * throws on what a project holds: what cannot be read becomes a warning.
  */
-import { detectDependencies, isLockedManager } from './deps.js';
+import { detectDependencies, isLockedManager, LOCKED_MANAGERS } from './deps.js';
 import { detectEntry } from './entry.js';
 import type { ProjectFacts } from './facts.js';
 import { ProjectFiles } from './files.js';
@@ -27,7 +27,20 @@ export const detectProject = (root: string): ProjectFacts => {
   const pyproject = document === undefined ? undefined : readPyproject(document);
   const sources = new Sources(files);
   const notebooks = detectNotebooks(files);
-  const dependencies = detectDependencies(files, pyproject);
+  const detectedDependencies = detectDependencies(files, pyproject);
+  // What each usable lock's packages need (a compiler for those with no wheel, git for git sources): said when
+  // the dependencies install from that lock.
+  const byChoice: Record<string, readonly string[]> = { ...detectedDependencies.byChoice };
+  for (const locked of LOCKED_MANAGERS) {
+    if (detectedDependencies.locks[locked] === undefined || detectedDependencies.lockErrors[locked] !== undefined)
+      continue;
+    byChoice[locked] = [
+      ...(byChoice[locked] ?? []),
+      ...sourceOnlyWarnings(files, locked),
+      ...vcsLockWarnings(files, locked),
+    ];
+  }
+  const dependencies = { ...detectedDependencies, byChoice };
   const manager = dependencies.detected.value;
   const python = detectPython(files, pyproject, isLockedManager(manager) ? binaryPackages(files, manager) : []);
   const found = detectEntry(sources, pyproject, dependencies.installable);
@@ -66,8 +79,7 @@ export const detectProject = (root: string): ProjectFacts => {
         ...found.warnings,
         ...codeFolderWrites(sources),
         ...dependencies.warnings,
-        ...(isLockedManager(manager) ? sourceOnlyWarnings(files, manager) : []),
-        ...(isLockedManager(manager) ? vcsLockWarnings(files, manager) : []),
+        ...(byChoice[manager] ?? []),
         ...(notebookProject && manager === 'none' && notebooks.imports.length > 0
           ? [
               `${notebooks.entry?.value ?? 'the notebook'} imports ${notebooks.imports.join(', ')}, which nothing ` +

@@ -22,6 +22,7 @@ export const makeFacts = (over: Partial<ProjectFacts> = {}): ProjectFacts => ({
     setupCfg: false,
     declared: [],
     warnings: [],
+    byChoice: {},
   },
   warnings: [],
   ...over,
