@@ -112,9 +112,15 @@ export const SERVER_PINS: Readonly<Record<string, string>> = {
  * documented container recipe:
  * - uv: the official image by full tag, `COPY --from` its binaries, `uv sync --locked --no-install-project
  *   --no-dev` with the lock bind-mounted and a cache mount, then the project after the source
- *   (https://docs.astral.sh/uv/guides/integration/docker/).
- * - Poetry: installed with pip into its own virtualenv, `poetry install --only main --no-root` into the
- *   active /opt/venv with the lock bind-mounted (https://python-poetry.org/docs/#ci-recommendations,
+ *   (https://docs.astral.sh/uv/guides/integration/docker/); a workspace `--frozen --no-install-workspace` first
+ *   (the guide's "Intermediate layers in workspaces"). Packages the lock takes from a path of the project are
+ *   skipped by `--no-install-local` (uv >= 0.8.14; its CLI reference: "Useful in Docker builds to cache heavy
+ *   third-party dependencies first and layer local packages separately",
+ *   https://docs.astral.sh/uv/reference/cli/#uv-sync--no-install-local), with `--frozen` as for a workspace.
+ * - Poetry: installed with pip into its own virtualenv, `poetry install --only main --no-root --no-directory`
+ *   into the active /opt/venv with the lock bind-mounted, then `poetry install --only main` after the source
+ *   (the FAQ's recipe, https://python-poetry.org/docs/faq/#poetry-busts-my-docker-cache-because-it-requires-me-to-copy-my-source-files-in-before-installing-3rd-party-dependencies;
+ *   `--no-directory` since Poetry 1.5; https://python-poetry.org/docs/#ci-recommendations,
  *   https://python-poetry.org/docs/configuration/).
  * - pdm: `pdm export --prod` of the lock with hashes, installed by pip with --require-hashes
  *   (https://pdm-project.org/latest/usage/advanced/#use-pdm-in-a-multi-stage-dockerfile, export variant).

@@ -122,10 +122,11 @@ describe('docker-best:dockerfile: installing the dependencies', () => {
     const { dockerfile, stored } = await generated('poetry');
     assert.equal(stored.deps, 'poetry');
     runWith(dockerfile, `/opt/poetry/bin/pip install poetry==${TOOLS.poetry.version}`);
-    const install = runWith(dockerfile, 'poetry install --only main --no-root');
+    const install = runWith(dockerfile, 'poetry install --only main --no-root --no-directory');
     assert.ok(bound(install, 'poetry.lock') && bound(install, 'pyproject.toml'));
     assert.match(commandOf(install), /^VIRTUAL_ENV=\/opt\/venv \/opt\/poetry\/bin\/poetry install /);
-    assertOrder(dockerfile, 'poetry install --only main --no-root', 'install --no-compile --no-deps .');
+    // Poetry's FAQ: the third-party packages before the source, `poetry install --only main` after it.
+    assertOrder(dockerfile, 'poetry install --only main --no-root', 'poetry install --only main --no-interaction');
     assertToolStaysInBuilder(dockerfile);
   });
 
@@ -420,6 +421,97 @@ describe('docker-best: what real projects declare that the slim images lack', ()
     const dockerfile = parseDockerfile(run.read('Dockerfile'));
     runWith(dockerfile, 'uv sync --frozen --no-install-workspace --no-dev');
     assertOrder(dockerfile, 'uv sync --frozen --no-install-workspace', 'uv sync --locked --no-dev');
+  });
+});
+
+describe('docker-best:dockerfile: packages a lock takes from a folder of the project', () => {
+  const LIB = {
+    'packages/lib/pyproject.toml': '[project]\nname = "lib"\nversion = "0.1.0"\n',
+    'packages/lib/lib/__init__.py': '',
+  };
+
+  /** A uv project with a path source, as `uv add ./packages/lib` writes it; `package = false` or an installable one. */
+  const uvWithPathSource = (installable: boolean): Record<string, string> => ({
+    ...APP,
+    ...LIB,
+    ...(installable ? { 'shop/__init__.py': '', 'README.md': '# shop\n' } : {}),
+    'pyproject.toml': [
+      '[project]',
+      'name = "shop"',
+      'version = "0.1.0"',
+      'requires-python = ">=3.12"',
+      'dependencies = ["flask>=3.1", "lib"]',
+      '',
+      '[tool.uv.sources]',
+      'lib = { path = "packages/lib" }',
+      '',
+      ...(installable
+        ? ['[build-system]', 'requires = ["hatchling"]', 'build-backend = "hatchling.build"']
+        : ['[tool.uv]', 'package = false']),
+      '',
+    ].join('\n'),
+    'uv.lock': [
+      'version = 1',
+      'revision = 3',
+      'requires-python = ">=3.12"',
+      '',
+      '[[package]]',
+      'name = "flask"',
+      'version = "3.1.3"',
+      'source = { registry = "https://pypi.org/simple" }',
+      '',
+      '[[package]]',
+      'name = "lib"',
+      'version = "0.1.0"',
+      'source = { directory = "packages/lib" }',
+      '',
+      '[[package]]',
+      'name = "shop"',
+      'version = "0.1.0"',
+      `source = { ${installable ? 'editable' : 'virtual'} = "." }`,
+      'dependencies = [{ name = "flask" }, { name = "lib" }]',
+      '',
+      '[package.metadata]',
+      'requires-dist = [{ name = "flask", specifier = ">=3.1" }, { name = "lib", directory = "packages/lib" }]',
+      '',
+    ].join('\n'),
+  });
+
+  for (const installable of [true, false]) {
+    it(`uv, a path source${installable ? '' : ', package = false'}: the first sync skips what only the source has (--no-install-local, --frozen), the sync after the source installs it`, async () => {
+      const run = await generate({
+        options: { defaults: true, entry: 'gunicorn app:app' },
+        files: uvWithPathSource(installable),
+      });
+      const dockerfile = parseDockerfile(run.read('Dockerfile'));
+      const first = runWith(dockerfile, 'uv sync --frozen --no-install-local --no-dev');
+      assert.ok(bound(first, 'pyproject.toml') && bound(first, 'uv.lock'), flagsOf(first).join(' '));
+      assert.ok(!flagsOf(first).some((flag) => flag.includes('packages/lib')), flagsOf(first).join(' '));
+      assertOrder(dockerfile, 'uv sync --frozen --no-install-local', 'uv sync --locked --no-dev --no-editable');
+    });
+  }
+
+  it("Poetry, a directory dependency in a site with no package of its own: skipped before the source (--no-directory), installed after it by the FAQ's poetry install --only main", async () => {
+    const run = await generate({
+      options: { defaults: true, entry: 'gunicorn app:app' },
+      files: {
+        ...APP,
+        ...LIB,
+        'pyproject.toml':
+          '[tool.poetry]\nname = "site"\nversion = "0.1.0"\ndescription = ""\nauthors = []\npackage-mode = false\n\n[tool.poetry.dependencies]\npython = "^3.12"\nflask = "^3.1"\nlib = {path = "packages/lib", develop = true}\n',
+        'poetry.lock': [
+          '[[package]]\nname = "flask"\nversion = "3.1.3"\ndescription = ""\noptional = false\npython-versions = ">=3.9"\ngroups = ["main"]\nfiles = []\n',
+          '[[package]]\nname = "lib"\nversion = "0.1.0"\ndescription = ""\noptional = false\npython-versions = "*"\ngroups = ["main"]\nfiles = []\ndevelop = true\n\n[package.source]\ntype = "directory"\nurl = "packages/lib"\n',
+          '[metadata]\nlock-version = "2.1"\npython-versions = "^3.12"\ncontent-hash = "0000"\n',
+        ].join('\n'),
+      },
+    });
+    const dockerfile = parseDockerfile(run.read('Dockerfile'));
+    assertOrder(
+      dockerfile,
+      'poetry install --only main --no-root --no-directory',
+      'poetry install --only main --no-interaction',
+    );
   });
 });
 

@@ -126,6 +126,13 @@ const lockedPlan = (
   // against them: it installs from the lock as it is (--frozen), members left out; after the source, the whole
   // workspace syncs --locked, which checks it (uv's documented recipe for workspaces in Docker).
   const workspace = manager === 'uv' && facts.pyproject?.uvWorkspace === true;
+  // Packages the lock installs from a path of the project (uv path sources, Poetry directory dependencies) are
+  // not there before the source: that layer skips them (uv --no-install-local, and --frozen as for a workspace,
+  // since the lock cannot be checked without their pyproject.toml; Poetry --no-directory), the install after the
+  // source brings them.
+  const localPackages = (facts.dependencies.localPackages[manager] ?? []).length > 0;
+  const poetryInstall = (flags: string): string =>
+    `VIRTUAL_ENV=${VENV} /opt/poetry/bin/poetry install --only main${flags} --no-interaction --no-ansi --compile`;
   switch (manager) {
     case 'uv':
       return {
@@ -146,13 +153,15 @@ const lockedPlan = (
           },
           run(
             ['--mount=type=cache,target=/root/.cache/uv', bind('pyproject.toml'), bind('uv.lock'), NETRC],
-            workspace
-              ? 'uv sync --frozen --no-install-workspace --no-dev'
-              : 'uv sync --locked --no-install-project --no-dev',
+            localPackages
+              ? 'uv sync --frozen --no-install-local --no-dev'
+              : workspace
+                ? 'uv sync --frozen --no-install-workspace --no-dev'
+                : 'uv sync --locked --no-install-project --no-dev',
           ),
         ],
         project:
-          installsProject || workspace
+          installsProject || workspace || localPackages
             ? [
                 run(
                   ['--mount=type=cache,target=/root/.cache/uv', NETRC],
@@ -172,11 +181,14 @@ const lockedPlan = (
           toolInstall('poetry'),
           run(
             ['--mount=type=cache,target=/root/.cache/pypoetry', bind('pyproject.toml'), bind('poetry.lock'), NETRC],
-            `VIRTUAL_ENV=${VENV} /opt/poetry/bin/poetry install --only main --no-root --no-interaction --no-ansi --compile`,
+            poetryInstall(' --no-root --no-directory'),
           ),
         ],
-        project: installsProject ? [projectInstall('without')] : [],
-        summary: `Poetry ${TOOLS.poetry.version} installs the main group of \`poetry.lock\` into the virtualenv (\`poetry install --only main --no-root\`) before the source; the project installs after it`,
+        project:
+          installsProject || localPackages
+            ? [run(['--mount=type=cache,target=/root/.cache/pypoetry', NETRC], poetryInstall(''))]
+            : [],
+        summary: `Poetry ${TOOLS.poetry.version} installs the main group of \`poetry.lock\` into the virtualenv (\`poetry install --only main --no-root --no-directory\`) before the source; \`poetry install --only main\` installs the project and its directory dependencies after it`,
       };
     case 'pdm':
       return {

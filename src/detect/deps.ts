@@ -431,6 +431,26 @@ const installsItself = (files: ProjectFiles, pyproject: Pyproject | undefined): 
   return ['', 'src/'].some((root) => files.has(`${root}${module}/__init__.py`) || files.has(`${root}${module}.py`));
 };
 
+/**
+ * The packages a uv.lock or poetry.lock installs from a path of the project, the project itself and uv
+ * workspace members aside: uv's `{ path | directory | editable | virtual = "..." }` sources, Poetry's
+ * `[package.source] type = "directory"`. Every one of them, whatever its group: `uv sync --locked` checks the
+ * whole lock against their pyproject.toml.
+ */
+const localLockPackages = (files: ProjectFiles, manager: 'uv' | 'poetry'): string[] => {
+  const document = files.toml(LOCK_FILES[manager]);
+  if (document === undefined) return [];
+  const members = new Set(strings(table(document.manifest)?.members).map(normaliseName));
+  return lockPackages(document)
+    .filter((entry) => {
+      const source = table(entry.source);
+      if (manager === 'poetry') return text(source?.type) === 'directory';
+      const path = ['path', 'directory', 'editable', 'virtual'].map((key) => text(source?.[key])).find(Boolean);
+      return path !== undefined && path !== '.' && !members.has(normaliseName(text(entry.name) ?? ''));
+    })
+    .map((entry) => text(entry.name) ?? '?');
+};
+
 /** Names a Pipfile's `[packages]` declares. */
 const pipfileNames = (files: ProjectFiles): string[] =>
   Object.keys(table(files.toml('Pipfile')?.packages) ?? {}).map(normaliseName);
@@ -492,6 +512,7 @@ export const detectDependencies = (files: ProjectFiles, pyproject: Pyproject | u
   // Locks: present, and whether they parse and can be installed from.
   const locks: Partial<Record<LockedManager, string>> = {};
   const lockErrors: Partial<Record<LockedManager, string>> = {};
+  const localPackages: Partial<Record<LockedManager, string[]>> = {};
   for (const manager of LOCKED_MANAGERS) {
     const file = LOCK_FILES[manager];
     if (!files.has(file)) continue;
@@ -509,6 +530,10 @@ export const detectDependencies = (files: ProjectFiles, pyproject: Pyproject | u
     if (!files.has(MANIFESTS[manager])) {
       lockErrors[manager] ??=
         `${file} is there without ${MANIFESTS[manager]}, which ${manager} needs beside it: fix it (${manager} lock)`;
+    }
+    if (manager === 'uv' || manager === 'poetry') {
+      const local = localLockPackages(files, manager);
+      if (local.length > 0) localPackages[manager] = local;
     }
     const exportRefusal = manager === 'pdm' ? pdmExportRefusal(files) : undefined;
     if (exportRefusal !== undefined) lockErrors[manager] ??= exportRefusal;
@@ -627,6 +652,7 @@ export const detectDependencies = (files: ProjectFiles, pyproject: Pyproject | u
     locks,
     lockErrors,
     localReferences,
+    localPackages,
     installable,
     setupCfg: files.has('setup.cfg'),
     setupPy: files.has('setup.py'),

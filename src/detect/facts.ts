@@ -71,6 +71,12 @@ export interface DependencyFacts {
   /** Requirements files that install a local path (`-e .`): they can only install after the source. */
   readonly localReferences: readonly string[];
   /**
+   * Packages a lock installs from a folder or file of the project other than the project itself and uv
+   * workspace members (uv `{ path | directory | editable = "packages/x" }`, Poetry's directory dependencies),
+   * by manager: they are there only once the source is copied, so the install before the source skips them.
+   */
+  readonly localPackages: Readonly<Partial<Record<LockManager, readonly string[]>>>;
+  /**
    * The project itself installs (`pip install .`): a setup.py, or a build backend with a package to build (and
    * not Poetry's `package-mode = false` or uv's `package = false`). One answer for the install and the entry.
    */

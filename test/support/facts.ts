@@ -17,6 +17,7 @@ export const makeFacts = (over: Partial<ProjectFacts> = {}): ProjectFacts => ({
     locks: {},
     lockErrors: {},
     localReferences: [],
+    localPackages: {},
     installable: false,
     setupPy: false,
     setupCfg: false,
