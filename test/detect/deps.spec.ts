@@ -100,8 +100,8 @@ describe('detection: what a lock installs for the image', () => {
     }
   });
 
-  it('a uv workspace whose root is no project (full-stack-fastapi-template): its member is a root, fastapi[standard] brings uvicorn', () => {
-    const facts = detect({
+  it('a uv workspace whose root is no project (full-stack-fastapi-template): its member is a root, fastapi[standard] brings uvicorn, no second pin of it', async () => {
+    const files = {
       'pyproject.toml':
         '[dependency-groups]\ndev = ["prek>=0.4.11,<1.0.0"]\n\n[tool.uv.workspace]\nmembers = ["backend"]\n',
       'uv.lock': [
@@ -165,14 +165,18 @@ describe('detection: what a lock installs for the image', () => {
         '[project]\nname = "app"\nversion = "0.1.0"\ndependencies = ["fastapi[standard]>=0.141.1,<1.0.0", "tenacity<10.0.0,>=8.2.3"]\n',
       'backend/app/__init__.py': '',
       'backend/app/main.py': 'from fastapi import FastAPI\n\napp = FastAPI()\n',
-    });
-    const { declared } = facts.dependencies;
+    };
+    const { declared } = detect(files).dependencies;
     for (const name of ['app', 'fastapi', 'fastapi-cli', 'uvicorn', 'uvloop', 'click', 'starlette', 'tenacity']) {
       assert.ok(declared.includes(name), `${name} is installed: ${declared.join(' ')}`);
     }
     for (const name of ['coverage', 'prek']) {
       assert.ok(!declared.includes(name), `${name} is a dev package: ${declared.join(' ')}`);
     }
+    const run = await generate({ options: { defaults: true }, files });
+    assert.match(run.read('Dockerfile'), /CMD \["uvicorn", .*"--app-dir", "backend", "app\.main:app"\]/);
+    assert.doesNotMatch(run.read('Dockerfile'), /uvicorn==/);
+    assert.doesNotMatch(run.read('README.Docker.md'), /does not declare/);
   });
 });
 
