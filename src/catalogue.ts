@@ -53,7 +53,7 @@ export const COMPILER_PACKAGE = 'build-essential=12.*';
  * build against them or load them when imported, as each Debian release of DEBIAN has them, pinned as the
  * options take them. Trixie renamed some for its 64-bit time_t transition (libmagic1 is libmagic1t64 there,
  * libglib2.0-0 is libglib2.0-0t64: the old names are only virtual, which apt will not install by version).
- * Checked 2026-12-01 with `apt-cache show` against trixie's and bookworm's main archives.
+ * Checked 2026-11-29 with `apt-cache show` against trixie's and bookworm's main archives.
  */
 export const DEBIAN_LIBRARIES = {
   /** PostgreSQL's client library, to build psycopg2 and to run it. */
