@@ -130,7 +130,7 @@ export const SERVER_PINS: Readonly<Record<string, string>> = {
  * this catalogue, so check them against PyPI and ghcr.io when you refresh it.
  */
 export const TOOLS = {
-  uv: { image: 'ghcr.io/astral-sh/uv', version: '0.9.9' },
+  uv: { image: 'ghcr.io/astral-sh/uv', version: '0.13.0' },
   poetry: { version: '2.2.1' },
   pdm: { version: '2.26.1' },
   pipenv: { version: '2025.0.4' },

@@ -8,6 +8,7 @@
  * others), then the best requirements file, then an installable project (`pip`), else `none`.
  */
 import { posix } from 'node:path';
+import { satisfies, validRange } from '@renovatebot/pep440';
 import type { DependencyFacts, Detected, RequirementsFile } from './facts.js';
 import { strings, table, text, type ProjectFiles } from './files.js';
 import type { Pyproject } from './pyproject.js';
@@ -495,6 +496,30 @@ const nestedManifest = (files: ProjectFiles): string | undefined => {
   return `${nested.path} ${locks ? 'locks' : 'declares'} the dependencies: run docker-best in ${folder}${OR_NONE}`;
 };
 
+/** Where a project says which versions of its tool it needs: `[tool.uv] required-version`, Poetry 2's `requires-poetry`. */
+const TOOL_VERSION_KEYS: Partial<Record<LockedManager, string>> = {
+  uv: 'required-version',
+  poetry: 'requires-poetry',
+};
+
+/**
+ * A warning when the project asks for versions of its tool that the catalogue's pin is not: the tool refuses to
+ * run then (uv: "Required uv version ... does not match the running version").
+ */
+export const toolVersionWarning = (pyproject: Pyproject | undefined, manager: LockedManager): string | undefined => {
+  const key = TOOL_VERSION_KEYS[manager];
+  const wanted = key === undefined ? undefined : text(table(table(pyproject?.document.tool)?.[manager])?.[key]);
+  if (key === undefined || wanted === undefined) return undefined;
+  const pinned = TOOLS[manager].version;
+  const specifier = wanted.trim();
+  if (!validRange(specifier) || satisfies(pinned, specifier)) return undefined;
+  return (
+    `pyproject.toml asks for ${manager} ${specifier} ([tool.${manager}] ${key}), and the image builds with ${manager} ` +
+    `${pinned}, the catalogue's pin, which ${manager} refuses to run as: change the version in the generated ` +
+    `Dockerfile (${manager === 'uv' ? 'ARG UV_VERSION' : `poetry==${pinned}`}) or the requirement`
+  );
+};
+
 export const detectDependencies = (files: ProjectFiles, pyproject: Pyproject | undefined): DependencyFacts => {
   const declared = new Set<string>();
   const warnings: string[] = [];
@@ -537,6 +562,8 @@ export const detectDependencies = (files: ProjectFiles, pyproject: Pyproject | u
     }
     const exportRefusal = manager === 'pdm' ? pdmExportRefusal(files) : undefined;
     if (exportRefusal !== undefined) lockErrors[manager] ??= exportRefusal;
+    const versionWarning = toolVersionWarning(pyproject, manager);
+    if (versionWarning !== undefined) choiceWarning(manager, versionWarning);
   }
   const unlockedPipfile = files.has('Pipfile') && locks.pipenv === undefined;
   if (unlockedPipfile) {

@@ -359,6 +359,35 @@ describe('detection: what the run says follows the --deps it uses', () => {
   });
 });
 
+describe('detection: the tool version the project asks for', () => {
+  const withToolTable = (manager: 'uv' | 'poetry', table: string): Record<string, string> => {
+    const files = depsFiles(manager);
+    return { ...files, 'pyproject.toml': `${files['pyproject.toml'] ?? ''}\n${table}\n` };
+  };
+
+  it("saleor-like [tool.uv] required-version the catalogue's uv is not: a warning naming both and the Dockerfile ARG", () => {
+    const facts = detect(withToolTable('uv', '[tool.uv]\nrequired-version = ">=99.0"'));
+    const warning = facts.warnings.find((line) => line.includes('required-version'));
+    assert.ok(warning !== undefined, facts.warnings.join('\n'));
+    assert.ok(warning.includes(`uv >=99.0`) && warning.includes(`uv ${TOOLS.uv.version}`), warning);
+    assert.ok(warning.includes('ARG UV_VERSION'), warning);
+  });
+
+  it("a requirement the pins meet (paperless's uv >=0.9.0, Poetry >=2.0): nothing said", () => {
+    const uv = detect(withToolTable('uv', '[tool.uv]\nrequired-version = ">=0.9.0"'));
+    assert.ok(!uv.warnings.some((line) => line.includes('required-version')), uv.warnings.join('\n'));
+    const poetry = detect(withToolTable('poetry', '[tool.poetry]\nrequires-poetry = ">=2.0"'));
+    assert.ok(!poetry.warnings.some((line) => line.includes('requires-poetry')), poetry.warnings.join('\n'));
+    const tooNew = detect(withToolTable('poetry', '[tool.poetry]\nrequires-poetry = ">=9.0"'));
+    assert.ok(
+      tooNew.warnings.some(
+        (line) => line.includes(`requires-poetry`) && line.includes(`poetry==${TOOLS.poetry.version}`),
+      ),
+      tooNew.warnings.join('\n'),
+    );
+  });
+});
+
 describe('detection: system libraries the packages of a lock need', () => {
   it("named packages of a lock's main set get their hint: python-ldap (mealie), python-magic, weasyprint (pybdsite)", () => {
     const uvLock = (names: readonly string[]): string =>
