@@ -154,6 +154,34 @@ describe('docker-best:dockerfile: installing the dependencies', () => {
     assertToolStaysInBuilder(dockerfile);
   });
 
+  it('a lock that fetches a package from git (httpbin, splitterthing): pdm and pipenv export it without hashes, which pip cannot check for a git checkout', async () => {
+    const pipenvFiles = depsFiles('pipenv');
+    const pipenvLock = JSON.parse(pipenvFiles['Pipfile.lock'] ?? '{}') as { default: Record<string, unknown> };
+    pipenvLock.default.pyyaml = {
+      git: 'https://github.com/yaml/pyyaml.git',
+      ref: 'a9c28e0b5210d9a6a5f0c9c4c5a1a1e0e0e0e0e0',
+    };
+    const pdmFiles = depsFiles('pdm');
+    const pdmLock = `${pdmFiles['pdm.lock'] ?? ''}\n[[package]]\nname = "pyyaml"\nversion = "6.0.2"\ngit = "https://github.com/yaml/pyyaml.git"\nrevision = "a9c28e0b"\ngroups = ["default"]\n`;
+    for (const [files, exported] of [
+      [{ ...pipenvFiles, 'Pipfile.lock': JSON.stringify(pipenvLock) }, 'pipenv requirements >'],
+      [{ ...pdmFiles, 'pdm.lock': pdmLock }, 'pdm export --prod --format requirements --no-hashes'],
+    ] as const) {
+      const run = await generate({
+        generator: 'app',
+        options: { defaults: true, entry: 'gunicorn app:app' },
+        files: { ...APP, ...files },
+      });
+      const install = runWith(parseDockerfile(run.read('Dockerfile')), exported);
+      assert.doesNotMatch(commandOf(install), /--hash|--require-hashes/);
+      assert.match(commandOf(install), /install --no-compile --no-deps -r \/tmp\/requirements\.txt/);
+      assert.match(
+        run.read('README.Docker.md'),
+        /fetches pyyaml from git, and pip cannot check the hash of a git checkout/,
+      );
+    }
+  });
+
   it('requirements/ with -r, -c and --hash: the production file, every file it includes bound, hashes required', async () => {
     const { dockerfile, stored } = await generated('includes');
     assert.equal(stored.deps, 'requirements/production.txt', 'the production file, not dev.txt');

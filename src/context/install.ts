@@ -11,6 +11,7 @@ import { SERVER_PINS, TOOLS } from '../catalogue.js';
 import type { ProjectFacts } from '../detect/index.js';
 import type { Deps, Entry } from '../model.js';
 import { serverOf } from '../servers.js';
+import { LOCK_FILES } from '../detect/deps.js';
 
 export const VENV = '/opt/venv';
 export const APP_DIR = '/app';
@@ -126,6 +127,13 @@ const lockedPlan = (
   // against them: it installs from the lock as it is (--frozen), members left out; after the source, the whole
   // workspace syncs --locked, which checks it (uv's documented recipe for workspaces in Docker).
   const workspace = manager === 'uv' && facts.pyproject?.uvWorkspace === true;
+  // pip cannot check a hash of a git checkout: with a package from git, the export of the lock carries no hashes
+  // (pip would refuse the unhashed line under --require-hashes); the versions are still the lock's.
+  const fromGit = facts.dependencies.gitPackages[manager] ?? [];
+  const hashed = fromGit.length === 0;
+  const unhashedNote =
+    `\`${LOCK_FILES[manager]}\` fetches ${fromGit.join(', ')} from git, and pip cannot check the hash of a git ` +
+    'checkout: its export installs without `--require-hashes`, at the versions the lock pins';
   // Packages the lock installs from a path of the project (uv path sources, Poetry directory dependencies) are
   // not there before the source: that layer skips them (uv --no-install-local, and --frozen as for a workspace,
   // since the lock cannot be checked without their pyproject.toml; Poetry --no-directory), the install after the
@@ -199,11 +207,14 @@ const lockedPlan = (
           toolInstall('pdm'),
           run(
             [PIP_CACHE, bind('pyproject.toml'), bind('pdm.lock'), NETRC],
-            `PDM_CHECK_UPDATE=false /opt/pdm/bin/pdm export --prod --format requirements --output /tmp/requirements.txt && ${PIP} --no-deps --require-hashes -r /tmp/requirements.txt`,
+            `PDM_CHECK_UPDATE=false /opt/pdm/bin/pdm export --prod --format requirements${hashed ? '' : ' --no-hashes'} --output /tmp/requirements.txt && ${PIP} --no-deps${hashed ? ' --require-hashes' : ''} -r /tmp/requirements.txt`,
           ),
         ],
         project: installsProject ? [projectInstall('without')] : [],
-        summary: `pdm ${TOOLS.pdm.version} exports the default group of \`pdm.lock\` with hashes (\`pdm export --prod\`), which pip installs with \`--require-hashes\` before the source`,
+        summary: hashed
+          ? `pdm ${TOOLS.pdm.version} exports the default group of \`pdm.lock\` with hashes (\`pdm export --prod\`), which pip installs with \`--require-hashes\` before the source`
+          : `pdm ${TOOLS.pdm.version} exports the default group of \`pdm.lock\` (\`pdm export --prod --no-hashes\`), which pip installs at the locked versions before the source`,
+        ...(hashed ? {} : { notes: [unhashedNote] }),
       };
     case 'pipenv':
       return {
@@ -214,11 +225,14 @@ const lockedPlan = (
           toolInstall('pipenv'),
           run(
             [PIP_CACHE, bind('Pipfile'), bind('Pipfile.lock'), NETRC],
-            `/opt/pipenv/bin/pipenv requirements --hash > /tmp/requirements.txt && ${PIP} --no-deps --require-hashes -r /tmp/requirements.txt`,
+            `/opt/pipenv/bin/pipenv requirements${hashed ? ' --hash' : ''} > /tmp/requirements.txt && ${PIP} --no-deps${hashed ? ' --require-hashes' : ''} -r /tmp/requirements.txt`,
           ),
         ],
         project: [],
-        summary: `pipenv ${TOOLS.pipenv.version} exports the default packages of \`Pipfile.lock\` with hashes (\`pipenv requirements --hash\`), which pip installs with \`--require-hashes\` before the source`,
+        summary: hashed
+          ? `pipenv ${TOOLS.pipenv.version} exports the default packages of \`Pipfile.lock\` with hashes (\`pipenv requirements --hash\`), which pip installs with \`--require-hashes\` before the source`
+          : `pipenv ${TOOLS.pipenv.version} exports the default packages of \`Pipfile.lock\` (\`pipenv requirements\`), which pip installs at the locked versions before the source`,
+        ...(hashed ? {} : { notes: [unhashedNote] }),
       };
   }
 };
@@ -252,8 +266,11 @@ export const installPlan = (deps: Deps, entry: Entry, facts: InstallFacts): Inst
     case 'uv':
     case 'poetry':
     case 'pdm':
-    case 'pipenv':
-      return withServer(lockedPlan(deps.kind, facts));
+    case 'pipenv': {
+      const { notes: lockNotes = [], ...plan } = lockedPlan(deps.kind, facts);
+      notes.push(...lockNotes);
+      return withServer(plan);
+    }
     case 'requirements': {
       const file = facts.dependencies.requirements.find((candidate) => candidate.file === deps.file);
       const closure = file?.closure ?? [deps.file];

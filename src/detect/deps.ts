@@ -396,6 +396,23 @@ const lockedNames = (files: ProjectFiles, manager: LockedManager): string[] | un
     .map(normaliseName);
 };
 
+/**
+ * The packages a lock fetches from git for the image (main/default group): pipenv's `default` entries with a
+ * `git` key, uv/pdm entries with a git source. Poetry's are left out: it fetches them itself (dulwich).
+ */
+export const gitLockedNames = (files: ProjectFiles, manager: LockedManager): string[] => {
+  if (manager === 'poetry') return [];
+  if (manager === 'pipenv') {
+    const locked = table(table(files.json(LOCK_FILES.pipenv))?.default) ?? {};
+    return Object.entries(locked)
+      .filter(([, entry]) => text(table(entry)?.git) !== undefined)
+      .map(([name]) => name);
+  }
+  return (mainLockPackages(files, manager) ?? [])
+    .filter((entry) => text(table(entry.source)?.git) !== undefined || text(entry.git) !== undefined)
+    .map((entry) => text(entry.name) ?? '?');
+};
+
 /** Keys of a tool's table in pyproject.toml that say which packages a wheel holds. */
 const PACKAGING_KEYS: readonly (readonly string[])[] = [
   ['poetry', 'packages'],
@@ -538,6 +555,7 @@ export const detectDependencies = (files: ProjectFiles, pyproject: Pyproject | u
   const locks: Partial<Record<LockedManager, string>> = {};
   const lockErrors: Partial<Record<LockedManager, string>> = {};
   const localPackages: Partial<Record<LockedManager, string[]>> = {};
+  const gitPackages: Partial<Record<LockedManager, string[]>> = {};
   for (const manager of LOCKED_MANAGERS) {
     const file = LOCK_FILES[manager];
     if (!files.has(file)) continue;
@@ -560,6 +578,8 @@ export const detectDependencies = (files: ProjectFiles, pyproject: Pyproject | u
       const local = localLockPackages(files, manager);
       if (local.length > 0) localPackages[manager] = local;
     }
+    const fromGit = gitLockedNames(files, manager);
+    if (fromGit.length > 0) gitPackages[manager] = fromGit;
     const exportRefusal = manager === 'pdm' ? pdmExportRefusal(files) : undefined;
     if (exportRefusal !== undefined) lockErrors[manager] ??= exportRefusal;
     const versionWarning = toolVersionWarning(pyproject, manager);
@@ -680,6 +700,7 @@ export const detectDependencies = (files: ProjectFiles, pyproject: Pyproject | u
     lockErrors,
     localReferences,
     localPackages,
+    gitPackages,
     installable,
     setupCfg: files.has('setup.cfg'),
     setupPy: files.has('setup.py'),

@@ -77,6 +77,11 @@ export interface DependencyFacts {
    */
   readonly localPackages: Readonly<Partial<Record<LockManager, readonly string[]>>>;
   /**
+   * Packages a lock fetches from git, by manager (src/detect/deps.ts gitLockedNames): pip cannot check a hash of
+   * a git checkout, so an export of that lock installs without `--require-hashes`.
+   */
+  readonly gitPackages: Readonly<Partial<Record<LockManager, readonly string[]>>>;
+  /**
    * The project itself installs (`pip install .`): a setup.py, or a build backend with a package to build (and
    * not Poetry's `package-mode = false` or uv's `package = false`). One answer for the install and the entry.
    */

@@ -18,6 +18,7 @@ export const makeFacts = (over: Partial<ProjectFacts> = {}): ProjectFacts => ({
     lockErrors: {},
     localReferences: [],
     localPackages: {},
+    gitPackages: {},
     installable: false,
     setupPy: false,
     setupCfg: false,
