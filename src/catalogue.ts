@@ -27,6 +27,9 @@ export const PYTHON: Readonly<Record<string, PythonLine>> = {
   '3.14': { version: '3.14.8', debian: ['trixie', 'bookworm'], alpine: ['3.24', '3.23'] },
   '3.13': { version: '3.13.14', debian: ['trixie', 'bookworm'], alpine: ['3.24', '3.23'] },
   '3.12': { version: '3.12.13', debian: ['trixie', 'bookworm'], alpine: ['3.24', '3.23'] },
+  // Security fixes until 2027-10; many locks (pipenv, Poetry 1.x, pdm) were made for it, with binary pins that
+  // have no wheel for 3.12 or later.
+  '3.11': { version: '3.11.16', debian: ['trixie', 'bookworm'], alpine: ['3.24', '3.23'] },
 };
 
 export interface OsRelease {

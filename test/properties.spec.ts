@@ -366,7 +366,7 @@ const CASES: readonly OptionCase[] = [
   },
   {
     option: 'python',
-    values: typed(fc.constantFrom(...pythonLines(), '3.11', '3.16', '3')),
+    values: typed(fc.constantFrom(...pythonLines(), '3.10', '3.16', '3')),
     context: fc.constant({}),
     twin: (answers) => answers.python,
     lands: (answers, files) => {

@@ -14,6 +14,7 @@ const poetry = (python: string): string =>
 describe('the Python line', () => {
   const cases: [string, Record<string, string>, string, boolean][] = [
     ['.python-version 3.13', { '.python-version': '3.13\n' }, '3.13', false],
+    ['.python-version 3.11, the line many locks were made for', { '.python-version': '3.11\n' }, '3.11', false],
     ['.python-version with a comment and a patch version', { '.python-version': '# pinned\n3.12.4\n' }, '3.12', false],
     ['requires-python >=3.12', { 'pyproject.toml': pyproject('>=3.12') }, NEWEST, false],
     ['requires-python >=3.10,<3.13', { 'pyproject.toml': pyproject('>=3.10,<3.13') }, '3.12', false],
