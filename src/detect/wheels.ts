@@ -3,8 +3,8 @@
  * (Poetry's and pdm's `files`, uv's `wheels`). A package with only CPython-version wheels (`asyncpg-0.30.0-
  * cp313-cp313-manylinux_2_17_x86_64.whl`) and no pure one installs on a newer Python only by compiling its
  * sdist, which the slim builder cannot (no compiler): so the Python line is the newest one every such package
- * has a Linux wheel for. A package with no wheel at all, only its source, needs a compiler whatever the line:
- * a warning names it. Poetry 1.x locks (lock-version 1.x) list the files under `[metadata.files]`, by name.
+ * has a Linux wheel for. A package with no wheel at all, only its source, builds from it whatever the line, with
+ * a compiler if it has C code (the lock cannot tell): a warning names it. Poetry 1.x locks (lock-version 1.x) list the files under `[metadata.files]`, by name.
  * Pipfile.lock and requirements files name no files: nothing is known from them.
  */
 import type { LockedManager } from './deps.js';
@@ -123,19 +123,24 @@ export const binaryPackages = (files: ProjectFiles, manager: LockedManager): Bin
     ];
   });
 
-/** `name version` of the main-group packages the lock has only the source of (no wheel): they compile. */
+/** `name version` of the main-group packages the lock has only the source of (no wheel): they build from it. */
 export const sourceOnlyPackages = (files: ProjectFiles, manager: LockedManager): string[] =>
   lockedFiles(files, manager)
     .filter((entry) => entry.files.length > 0 && !entry.files.some((file) => file.endsWith('.whl')))
     .map((entry) => `${entry.name} ${entry.version}`);
 
-/** The warning for packages the lock has only the source of; none when every package has a wheel. */
+/**
+ * The warning for packages the lock has only the source of; none when every package has a wheel. A lock cannot
+ * tell a pure-Python sdist (pypika, langdetect) from one with C code, so the warning says both.
+ */
 export const sourceOnlyWarnings = (files: ProjectFiles, manager: LockedManager): string[] => {
-  const compiled = sourceOnlyPackages(files, manager);
-  if (compiled.length === 0) return [];
+  const sources = sourceOnlyPackages(files, manager);
+  if (sources.length === 0) return [];
   return [
-    `${LOCK_FILES[manager]} has no wheel of ${compiled.join(', ')}, only the source: it compiles in the build, ` +
-      `which needs a compiler and the headers it builds against (--buildpackages ${COMPILER_PACKAGE} and the -dev packages)`,
+    `${LOCK_FILES[manager]} has no wheel of ${sources.join(', ')}, only the source: ` +
+      `${sources.length === 1 ? 'it builds' : 'they build'} from source in the image build, which pure Python ` +
+      `needs nothing for; one with C code needs a compiler and the headers it builds against ` +
+      `(--buildpackages ${COMPILER_PACKAGE} and the -dev packages)`,
   ];
 };
 

@@ -109,6 +109,25 @@ describe('the Python line the lock wheels allow', () => {
     assert.doesNotMatch(warned[0] ?? '', /pytest-cov/, 'the dev group is not installed');
   });
 
+  it('a pure-Python sdist (pypika in a uv.lock) is not said to compile: it builds from source, C code needs the compiler', () => {
+    const facts = detect({
+      'pyproject.toml':
+        '[project]\nname = "app"\nversion = "0.1.0"\nrequires-python = ">=3.13"\ndependencies = ["pypika"]\n',
+      'uv.lock': [
+        'version = 1\nrevision = 1\nrequires-python = ">=3.13"\n',
+        '[[package]]\nname = "app"\nversion = "0.1.0"\nsource = { virtual = "." }\ndependencies = [{ name = "pypika" }]\n',
+        '[[package]]\nname = "pypika"\nversion = "0.48.9"\nsource = { registry = "https://pypi.org/simple" }\n' +
+          'sdist = { url = "https://files.pythonhosted.org/packages/c7/2c/94/PyPika-0.48.9.tar.gz", hash = "sha256:00", size = 67259 }\n',
+      ].join('\n'),
+    });
+    const warned = facts.warnings.filter((warning) => warning.includes('only the source'));
+    assert.equal(warned.length, 1, facts.warnings.join('\n'));
+    assert.match(warned[0] ?? '', /^uv\.lock has no wheel of pypika 0\.48\.9, only the source: it builds from source/);
+    assert.match(warned[0] ?? '', /one with C code needs a compiler .*--buildpackages build-essential/);
+    assert.doesNotMatch(warned[0] ?? '', /compiles/);
+    assert.doesNotMatch(warned[0] ?? '', /\n/);
+  });
+
   it('pure wheels, abi3 wheels and sdist-only packages leave the newest line', () => {
     const facts = detect(
       poetryProject([
