@@ -4,8 +4,9 @@
  * cp313-cp313-manylinux_2_17_x86_64.whl`) and no pure one installs on a newer Python only by compiling its
  * sdist, which the slim builder cannot (no compiler): so the Python line is the newest one every such package
  * has a Linux wheel for. A package with no wheel at all, only its source, builds from it whatever the line, with
- * a compiler if it has C code (the lock cannot tell): a warning names it. Poetry 1.x locks (lock-version 1.x) list the files under `[metadata.files]`, by name.
- * Pipfile.lock and requirements files name no files: nothing is known from them.
+ * a compiler if it has C code (the lock cannot tell): a warning names it. Poetry 1.x locks and pdm locks of
+ * format 4.0-4.4 list the files under `[metadata.files]`. Pipfile.lock and requirements files name no files:
+ * nothing is known from them.
  */
 import type { LockedManager } from './deps.js';
 import { LOCK_FILES, mainLockPackages, normaliseName } from './deps.js';
@@ -81,26 +82,36 @@ interface LockedFiles {
   readonly files: readonly string[];
 }
 
-/** Poetry 1.x: `[metadata.files]`, package name to its files, by normalised name. */
-const poetryMetadataFiles = (document: Record<string, unknown> | undefined): Map<string, string[]> => {
-  const byName = new Map<string, string[]>();
-  for (const [name, files] of Object.entries(table(table(document?.metadata)?.files) ?? {})) {
-    byName.set(normaliseName(name), listedFiles({ files }));
+/**
+ * Files listed apart from the packages, under `[metadata.files]`: by package name in Poetry 1.x locks
+ * (`grpcio = [...]`), by `name version` in pdm locks of format 4.0-4.4 (`"asyncpg 0.26.0" = [...]`). Keyed by
+ * the normalised name, followed by the version when the lock gives one.
+ */
+const metadataFiles = (document: Record<string, unknown> | undefined): Map<string, string[]> => {
+  const byKey = new Map<string, string[]>();
+  for (const [key, files] of Object.entries(table(table(document?.metadata)?.files) ?? {})) {
+    const [name = '', version] = key.trim().split(/\s+/);
+    byKey.set(
+      version === undefined ? normaliseName(name) : `${normaliseName(name)} ${version}`,
+      listedFiles({ files }),
+    );
   }
-  return byName;
+  return byKey;
 };
 
 /** The lock's main-group packages with their listed files; empty for pipenv, whose lock names none. */
 const lockedFiles = (files: ProjectFiles, manager: LockedManager): LockedFiles[] => {
   if (manager === 'pipenv') return [];
-  const metadata = manager === 'poetry' ? poetryMetadataFiles(files.toml('poetry.lock')) : new Map<string, string[]>();
+  const metadata = metadataFiles(files.toml(LOCK_FILES[manager]));
   return (mainLockPackages(files, manager) ?? []).map((entry) => {
     const name = text(entry.name) ?? '?';
+    const version = text(entry.version) ?? '?';
     const own = listedFiles(entry);
+    const key = normaliseName(name);
     return {
       name,
-      version: text(entry.version) ?? '?',
-      files: own.length > 0 ? own : (metadata.get(normaliseName(name)) ?? []),
+      version,
+      files: own.length > 0 ? own : (metadata.get(`${key} ${version}`) ?? metadata.get(key) ?? []),
     };
   });
 };

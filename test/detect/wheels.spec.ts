@@ -92,6 +92,28 @@ describe('the Python line the lock wheels allow', () => {
     assert.match(facts.python?.why ?? '', /grpcio 1\.49\.1/);
   });
 
+  it('a pdm lock of format 4.0, whose files sit under [metadata.files] by name and version: its binary packages hold the line back too', () => {
+    const url = (file: string): string => `https://files.pythonhosted.org/packages/00/2c/${file}`;
+    const listed = (key: string, files: string[]): string =>
+      `"${key}" = [\n${files.map((file) => `    {url = "${url(file)}", hash = "sha256:00"},\n`).join('')}]\n`;
+    const facts = detect({
+      'pyproject.toml':
+        '[project]\nname = "Tozo"\nversion = ""\ndependencies = [\n    "quart>=0.18.0",\n    "bcrypt>=3.2.2",\n]\n' +
+        'requires-python = ">=3.10"\n\n[build-system]\nrequires = ["pdm-pep517>=1.0.0"]\nbuild-backend = "pdm.pep517.api"\n',
+      'pdm.lock': [
+        '[[package]]\nname = "aiofiles"\nversion = "0.8.0"\nrequires_python = ">=3.6,<4.0"\nsummary = "File support for asyncio."\n',
+        '[[package]]\nname = "cffi"\nversion = "1.15.1"\nsummary = "Foreign Function Interface for Python calling C code."\n' +
+          'dependencies = [\n    "pycparser",\n]\n',
+        '[metadata]\nlock_version = "4.0"\ncontent_hash = "sha256:04af"\n',
+        '[metadata.files]\n' +
+          listed('aiofiles 0.8.0', ['aiofiles-0.8.0.tar.gz', 'aiofiles-0.8.0-py3-none-any.whl']) +
+          listed('cffi 1.15.1', [...cpWheels('cffi', '1.15.1', 6, minorOf(SECOND)), 'cffi-1.15.1.tar.gz']),
+      ].join('\n'),
+    });
+    assert.equal(facts.python?.value, SECOND);
+    assert.match(facts.python?.why ?? '', /cffi 1\.15\.1/);
+  });
+
   it('a package the lock has only the source of: a warning naming it and the compiler it needs', () => {
     const facts = detect(
       poetryProject([
