@@ -42,7 +42,11 @@ export const detectProject = (root: string): ProjectFacts => {
   }
   const dependencies = { ...detectedDependencies, byChoice };
   const manager = dependencies.detected.value;
-  const python = detectPython(files, pyproject, isLockedManager(manager) ? binaryPackages(files, manager) : []);
+  const python = detectPython(
+    files,
+    pyproject,
+    isLockedManager(manager) ? { manager, binary: binaryPackages(files, manager) } : undefined,
+  );
   const found = detectEntry(sources, pyproject, dependencies.installable);
   const hasPython = sources.pyFiles.length > 0;
   const helpers = sources.pyFiles.filter((path) => !isTestPath(path) && path !== 'setup.py');

@@ -1,14 +1,18 @@
 /**
- * The Python line a project asks for, from the first of: `.python-version`, `requires-python`,
- * `runtime.txt`, Poetry's `python` constraint, `.tool-versions`, Pipfile's `python_version`. The answer is a
- * line of the version catalogue: the newest that satisfies the request (PEP 440 specifiers through
- * @renovatebot/pep440; Poetry's `^` and `~` converted first); when none does, the nearest one, with a warning.
+ * The Python line a project asks for. Every constraint it states must hold together: `.python-version`,
+ * `requires-python`, `runtime.txt`, Poetry's `python`, `.tool-versions`, Pipfile's `python_version`, and the
+ * Python its lock was made for (uv.lock's `requires-python`, poetry.lock's and pdm.lock's `[metadata]`,
+ * Pipfile.lock's `_meta.requires`); what other tools wrote down (pip-compile's header, the base image of a
+ * Dockerfile already there) counts only when the project states nothing. The answer is a line of the version
+ * catalogue: the newest that satisfies them all (PEP 440 specifiers through @renovatebot/pep440; Poetry's `^`
+ * and `~` converted first); when none does, the nearest one, with a warning; when they contradict each other,
+ * an exact pin the catalogue has wins, with a warning naming both.
  */
 import { satisfies, validRange } from '@renovatebot/pep440';
 import { COMPILER_PACKAGE, PYTHON } from '../catalogue.js';
 import type { Detected } from './facts.js';
 import { fewOf, table, text, type ProjectFiles } from './files.js';
-import { isRequirementsFile, normaliseName } from './deps.js';
+import { isRequirementsFile, LOCK_FILES, normaliseName, type LockedManager } from './deps.js';
 import type { Pyproject } from './pyproject.js';
 import type { BinaryPackage } from './wheels.js';
 
@@ -75,7 +79,14 @@ export const poetryToPep440 = (constraint: string): string[] | undefined => {
   return alternatives;
 };
 
-const lineVersions = (): { line: string; minor: number; version: string }[] =>
+/** A line of the catalogue, its minor and its full version. */
+interface LineVersion {
+  readonly line: string;
+  readonly minor: number;
+  readonly version: string;
+}
+
+const lineVersions = (): LineVersion[] =>
   Object.entries(PYTHON).map(([line, entry]) => ({ line, minor: Number(line.split('.')[1]), version: entry.version }));
 
 const holds = (version: string, alternatives: readonly string[]): boolean =>
@@ -87,35 +98,96 @@ const holds = (version: string, alternatives: readonly string[]): boolean =>
     }
   });
 
-/** The catalogue line for a request, and a warning when none satisfies it. */
-export const lineFor = (request: Request): { line: string; warning?: string } | undefined => {
+/** The Python 3 minors a request could admit: every two-digit one. */
+const MINORS = Array.from({ length: 100 }, (_unused, minor) => minor);
+
+/** The Python 3 minors a request admits, at their first patch or a later one (`>=3.10.2` admits 3.10). */
+const admittedMinors = (request: Request): number[] =>
+  MINORS.filter((minor) => holds(`3.${minor}.0`, request.alternatives) || holds(`3.${minor}.99`, request.alternatives));
+
+/** `a`, `a and b`: the constraints a reason or a warning names. */
+const shown = (requests: readonly Request[]): string => requests.map((request) => request.shownAs).join(' and ');
+
+/** What the project's constraints come to together. */
+interface Combined {
+  /** The constraints that hold together, in the order they were found. */
+  readonly kept: readonly Request[];
+  /** The Python 3 minors they all admit: never empty when one is kept. */
+  readonly minors: readonly number[];
+  /** Warnings: a constraint no Python 3 satisfies, two that contradict each other. */
+  readonly warnings: readonly string[];
+}
+
+/**
+ * The constraints that hold together. One that admits no Python 3 is dropped with a warning; one that admits
+ * nothing the ones before it admit contradicts them: dropped, with one warning naming it and the one it
+ * contradicts. Those some catalogue line satisfies come first (an exact pin the catalogue has wins), then the
+ * order they were found in.
+ */
+const combine = (constraints: readonly Request[]): Combined => {
   const lines = lineVersions();
-  const newest = lines[0];
-  if (newest === undefined) return undefined;
-  const fitting = lines.find((entry) => holds(entry.version, request.alternatives));
-  if (fitting !== undefined) return { line: fitting.line };
-  // None fits: the line nearest to the Python 3 minors the request admits.
-  const admitted: number[] = [];
-  for (let minor = 0; minor <= 60; minor += 1) {
-    if (holds(`3.${minor}.0`, request.alternatives) || holds(`3.${minor}.99`, request.alternatives))
-      admitted.push(minor);
+  const inCatalogue = (request: Request): boolean => lines.some((entry) => holds(entry.version, request.alternatives));
+  const ordered = [...constraints.filter(inCatalogue), ...constraints.filter((request) => !inCatalogue(request))];
+  const kept: { request: Request; minors: number[] }[] = [];
+  const warnings: string[] = [];
+  let minors: readonly number[] = MINORS;
+  for (const request of ordered) {
+    const own = admittedMinors(request);
+    if (own.length === 0) {
+      warnings.push(`${request.shownAs}: no Python 3 version satisfies it; not used`);
+      continue;
+    }
+    const together = minors.filter((minor) => own.includes(minor));
+    if (together.length === 0) {
+      // The first kept constraint that, with those before it, leaves nothing this one admits.
+      let narrowed: readonly number[] = MINORS;
+      const against = kept.find((entry) => {
+        narrowed = narrowed.filter((minor) => entry.minors.includes(minor));
+        return !narrowed.some((minor) => own.includes(minor));
+      })?.request;
+      const first = against?.shownAs ?? shown(kept.map((entry) => entry.request));
+      warnings.push(
+        `${first} and ${request.shownAs} contradict each other (no Python satisfies both): following ${first}`,
+      );
+      continue;
+    }
+    kept.push({ request, minors: own });
+    minors = together;
   }
-  const range = `${lines[lines.length - 1]?.line ?? ''}-${newest.line}`;
-  if (admitted.length === 0) {
-    return { line: newest.line, warning: `${request.shownAs}: no Python 3 version satisfies it; using ${newest.line}` };
-  }
-  let best = newest;
+  const order = new Map(constraints.map((request, index) => [request, index]));
+  return {
+    kept: kept.map((entry) => entry.request).sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0)),
+    minors: kept.length === 0 ? [] : minors,
+    warnings,
+  };
+};
+
+/**
+ * The catalogue lines that satisfy every kept constraint, newest first; when none does, the one nearest to
+ * the minors they admit, with a warning naming those the catalogue has no line for.
+ */
+const candidateLines = (combined: Combined): { lines: LineVersion[]; warning?: string } => {
+  const lines = lineVersions();
+  const fitting = lines.filter((entry) => combined.kept.every((request) => holds(entry.version, request.alternatives)));
+  if (fitting.length > 0 || combined.kept.length === 0) return { lines: fitting.length > 0 ? fitting : lines };
+  let best = lines[0];
   let distance = Number.POSITIVE_INFINITY;
   for (const entry of lines) {
-    const nearest = Math.min(...admitted.map((minor) => Math.abs(minor - entry.minor)));
+    const nearest = Math.min(...combined.minors.map((minor) => Math.abs(minor - entry.minor)));
     if (nearest < distance) {
       best = entry;
       distance = nearest;
     }
   }
+  if (best === undefined) return { lines: [] };
+  const outside = combined.kept.filter((request) => !lines.some((entry) => holds(entry.version, request.alternatives)));
+  const named = outside.length > 0 ? outside : combined.kept;
+  const range = `${lines[lines.length - 1]?.line ?? ''}-${lines[0]?.line ?? ''}`;
   return {
-    line: best.line,
-    warning: `${request.shownAs}: no Python line of the catalogue (${range}) satisfies it; ${best.line} is the nearest`,
+    lines: [best],
+    warning:
+      `${shown(named)}: no Python line of the catalogue (${range}) satisfies ${named.length > 1 ? 'them' : 'it'}; ` +
+      `${best.line} is the nearest`,
   };
 };
 
@@ -126,50 +198,103 @@ const firstLine = (content: string | undefined): string | undefined =>
     .map((line) => line.replace(/#.*/, '').trim())
     .find((line) => line !== '');
 
-const requests = (files: ProjectFiles, pyproject: Pyproject | undefined, warnings: string[]): Request[] => {
-  const found: Request[] = [];
-  const pin = firstLine(files.read('.python-version'));
-  if (pin !== undefined) {
-    const request = pinRequest(pin, `.python-version says ${pin.slice(0, 40)}`);
-    if (request !== undefined) found.push(request);
+/** A PEP 440 requirement (`>=3.10, <3.13`) as a request; a warning when it is not one. */
+const pep440Request = (spec: string, shownAs: string, warnings: string[]): Request | undefined => {
+  const normalised = normaliseSpecifier(spec);
+  if (validRange(normalised)) return { alternatives: [normalised], shownAs };
+  warnings.push(`${shownAs} is not a PEP 440 specifier: not used`);
+  return undefined;
+};
+
+/** A Poetry constraint (`^3.10`) as a request; none for `*`, which states nothing; a warning when unread. */
+const poetryRequest = (constraint: string, shownAs: string, warnings: string[]): Request | undefined => {
+  const alternatives = poetryToPep440(constraint);
+  if (alternatives?.includes('')) return undefined;
+  if (alternatives !== undefined && alternatives.every((spec) => validRange(spec))) return { alternatives, shownAs };
+  warnings.push(`${shownAs} is not a constraint detection reads: not used`);
+  return undefined;
+};
+
+/**
+ * The Python a lock was made for: uv.lock's `requires-python`, poetry.lock's `[metadata] python-versions`,
+ * pdm.lock's `[metadata] requires_python` (format 4.5: one per `[[metadata.targets]]`, any of which may hold),
+ * Pipfile.lock's `_meta.requires.python_version`.
+ */
+const lockRequest = (files: ProjectFiles, manager: LockedManager, warnings: string[]): Request | undefined => {
+  const file = LOCK_FILES[manager];
+  if (manager === 'pipenv') {
+    const requires = table(table(table(files.json(file))?._meta)?.requires);
+    const version = text(requires?.python_version) ?? text(requires?.python_full_version);
+    return version === undefined ? undefined : pinRequest(version, `${file}'s python_version ${version.slice(0, 40)}`);
   }
+  const document = files.toml(file);
+  if (manager === 'poetry') {
+    const constraint = text(table(document?.metadata)?.['python-versions']);
+    return constraint === undefined
+      ? undefined
+      : poetryRequest(constraint, `${file}'s python-versions "${constraint.slice(0, 60)}"`, warnings);
+  }
+  if (manager === 'uv') {
+    const spec = text(document?.['requires-python']);
+    return spec === undefined
+      ? undefined
+      : pep440Request(spec, `${file}'s requires-python ${spec.slice(0, 60)}`, warnings);
+  }
+  const metadata = table(document?.metadata);
+  const targets = Array.isArray(metadata?.targets) ? (metadata.targets as unknown[]).slice(0, 8).map(table) : [];
+  const where = targets.length > 0 ? targets : [metadata];
+  const specs = where.flatMap((entry) => text(entry?.requires_python) ?? []);
+  // A target that names no Python admits every one: the lock then says nothing.
+  if (specs.length < where.length) return undefined;
+  const requests = specs.map((spec) => pep440Request(spec, `${file}'s requires_python ${spec.slice(0, 60)}`, warnings));
+  if (requests.some((request) => request === undefined)) return undefined;
+  return {
+    alternatives: requests.flatMap((request) => request?.alternatives ?? []),
+    shownAs: `${file}'s requires_python ${specs.join(' or ').slice(0, 60)}`,
+  };
+};
+
+/**
+ * What the project states about its Python, in the order it was found: its constraints, and what other tools
+ * wrote down (pip-compile's header, the base image of a Dockerfile already there), a hint used only when it
+ * states nothing.
+ */
+const stated = (
+  files: ProjectFiles,
+  pyproject: Pyproject | undefined,
+  manager: LockedManager | undefined,
+  warnings: string[],
+): { constraints: Request[]; hints: Request[] } => {
+  const found: (Request | undefined)[] = [];
+  const pin = firstLine(files.read('.python-version'));
+  if (pin !== undefined) found.push(pinRequest(pin, `.python-version says ${pin.slice(0, 40)}`));
   const project = table(pyproject?.document.project);
   const requires = text(project?.['requires-python']);
-  if (requires !== undefined) {
-    const spec = normaliseSpecifier(requires);
-    if (validRange(spec)) found.push({ alternatives: [spec], shownAs: `requires-python ${requires.slice(0, 60)}` });
-    else warnings.push(`requires-python ${requires.slice(0, 60)} is not a PEP 440 specifier: not used`);
-  }
+  if (requires !== undefined) found.push(pep440Request(requires, `requires-python ${requires.slice(0, 60)}`, warnings));
   const runtime = firstLine(files.read('runtime.txt'));
-  if (runtime !== undefined) {
-    const request = pinRequest(runtime, `runtime.txt says ${runtime.slice(0, 40)}`);
-    if (request !== undefined) found.push(request);
-  }
+  if (runtime !== undefined) found.push(pinRequest(runtime, `runtime.txt says ${runtime.slice(0, 40)}`));
   const poetry = text(table(table(table(pyproject?.document.tool)?.poetry)?.dependencies)?.python);
-  if (poetry !== undefined) {
-    const alternatives = poetryToPep440(poetry);
-    if (alternatives !== undefined && alternatives.every((spec) => validRange(spec))) {
-      found.push({ alternatives, shownAs: `Poetry's python = "${poetry.slice(0, 60)}"` });
-    } else {
-      warnings.push(`Poetry's python = "${poetry.slice(0, 60)}" is not a constraint detection reads: not used`);
-    }
-  }
+  if (poetry !== undefined) found.push(poetryRequest(poetry, `Poetry's python = "${poetry.slice(0, 60)}"`, warnings));
   const tools = files
     .read('.tool-versions')
     ?.split(/\r?\n/)
     .map((line) => line.replace(/#.*/, '').trim().split(/\s+/))
     .find((words) => words[0] === 'python' && words[1] !== undefined);
   if (tools?.[1] !== undefined) {
-    const request = pinRequest(tools[1], `.tool-versions says python ${tools[1].slice(0, 40)}`);
-    if (request !== undefined) found.push(request);
+    found.push(pinRequest(tools[1], `.tool-versions says python ${tools[1].slice(0, 40)}`));
   }
   const pipfile = table(files.toml('Pipfile')?.requires);
   const pipPython = text(pipfile?.python_version) ?? text(pipfile?.python_full_version);
-  if (pipPython !== undefined) {
-    const request = pinRequest(pipPython, `Pipfile's python_version ${pipPython.slice(0, 40)}`);
-    if (request !== undefined) found.push(request);
+  if (pipPython !== undefined) found.push(pinRequest(pipPython, `Pipfile's python_version ${pipPython.slice(0, 40)}`));
+  if (manager !== undefined) found.push(lockRequest(files, manager, warnings));
+  // A constraint another states already (a lock's requirement is most often its manifest's) says nothing more.
+  const constraints: Request[] = [];
+  for (const request of found) {
+    if (request === undefined) continue;
+    const same = constraints.some((earlier) => earlier.alternatives.join('|') === request.alternatives.join('|'));
+    if (!same) constraints.push(request);
   }
-  // Last, what other tools wrote down: pip-compile's header, and the base image of a Dockerfile already there.
+  const hints: Request[] = [];
   for (const file of files.paths.filter(isRequirementsFile)) {
     const compiled = /autogenerated by pip-compile with python (\d+\.\d+)/i.exec(
       files.read(file)?.slice(0, 2000) ?? '',
@@ -179,71 +304,78 @@ const requests = (files: ProjectFiles, pyproject: Pyproject | undefined, warning
         ? undefined
         : pinRequest(compiled[1], `pip-compile's header in ${file} says Python ${compiled[1]}`);
     if (request !== undefined) {
-      found.push(request);
+      hints.push(request);
       break;
     }
   }
   const base = /^FROM\s+(?:--platform=\S+\s+)?(?:docker\.io\/)?(?:library\/)?python:(\d+\.\d+)/im.exec(
     files.read('Dockerfile')?.slice(0, 20_000) ?? '',
   );
-  if (base?.[1] !== undefined) {
-    const request = pinRequest(base[1], `the Dockerfile here builds FROM python:${base[1]}`);
-    if (request !== undefined) found.push(request);
-  }
-  return found;
+  const dockerfile =
+    base?.[1] === undefined ? undefined : pinRequest(base[1], `the Dockerfile here builds FROM python:${base[1]}`);
+  if (dockerfile !== undefined) hints.push(dockerfile);
+  return { constraints, hints };
 };
 
 /** `asyncpg 0.30.0, greenlet 3.2.3`: at most three named, then how many more. */
 const named = (packages: readonly BinaryPackage[]): string =>
   fewOf(packages.map((entry) => `${entry.name} ${entry.version}`));
 
+/** An exact pin of one line (`==3.12.*`), as `.python-version` says it. */
+const isPin = (request: Request): boolean =>
+  request.alternatives.length === 1 && /^==\d+\.\d+\.\*$/.test(request.alternatives[0] ?? '');
+
 /**
- * The Python line for the project, and warnings about it: the newest catalogue line that the project asks for
- * (the first request found) and that every binary package of its lock has a wheel for (src/detect/wheels.ts).
+ * The Python line for the project, and warnings about it: the newest catalogue line that satisfies every
+ * constraint the project states (its lock's own included) and that every binary package of its lock has a
+ * wheel for (src/detect/wheels.ts).
  */
 export const detectPython = (
   files: ProjectFiles,
   pyproject: Pyproject | undefined,
-  binary: readonly BinaryPackage[] = [],
+  lock?: { readonly manager: LockedManager; readonly binary: readonly BinaryPackage[] },
 ): { python?: Detected<string>; warnings: string[] } => {
   const warnings: string[] = [];
-  const [request] = requests(files, pyproject, warnings);
-  const lines = lineVersions();
-  const asked = request === undefined ? lines : lines.filter((entry) => holds(entry.version, request.alternatives));
+  const { constraints, hints } = stated(files, pyproject, lock?.manager, warnings);
+  const combined = combine(constraints.length > 0 ? constraints : hints.slice(0, 1));
+  warnings.push(...combined.warnings);
+  for (const request of combined.kept) if (request.note !== undefined) warnings.push(request.note);
+  const candidates = candidateLines(combined);
+  if (candidates.warning !== undefined) warnings.push(candidates.warning);
+  const binary = lock?.binary ?? [];
   const lacking = (minor: number): BinaryPackage[] => binary.filter((entry) => !entry.installsOn(minor));
-  const wheeled = asked.find((entry) => lacking(entry.minor).length === 0);
-  const [first] = asked;
-  if (first !== undefined && wheeled === undefined && binary.length > 0) {
+  const wheeled = candidates.lines.find((entry) => lacking(entry.minor).length === 0);
+  const [first] = candidates.lines;
+  if (first === undefined) return { warnings };
+  if (wheeled === undefined && binary.length > 0) {
     warnings.push(
       `${named(lacking(first.minor))} in the lock has no Linux wheel for Python ${first.line}: it compiles from ` +
         `source in the build, which needs a compiler (--buildpackages ${COMPILER_PACKAGE})`,
     );
   }
-  if (wheeled !== undefined && first !== undefined && wheeled !== first) {
-    const newer = asked.slice(0, asked.indexOf(wheeled));
-    const missing = named(lacking(first.minor));
-    const base = request === undefined ? '' : `${request.shownAs}; `;
+  const asked = shown(combined.kept);
+  if (wheeled !== undefined && wheeled !== first) {
+    const newer = candidates.lines.slice(0, candidates.lines.indexOf(wheeled));
     return {
       python: {
         value: wheeled.line,
-        why: `${base}${wheeled.line} is the newest line the lock's wheels allow (no ${newer.map((entry) => entry.line).join(' or ')} wheel of ${missing})`,
+        why:
+          `${asked === '' ? '' : `${asked}; `}${wheeled.line} is the newest line the lock's wheels allow ` +
+          `(no ${newer.map((entry) => entry.line).join(' or ')} wheel of ${named(lacking(first.minor))})`,
       },
       warnings,
     };
   }
-  if (request === undefined) return { warnings };
-  const found = lineFor(request);
-  if (found === undefined) return { warnings };
-  if (request.note !== undefined) warnings.push(request.note);
-  if (found.warning !== undefined) warnings.push(found.warning);
-  const pinned = request.alternatives.length === 1 && /^==\d+\.\d+\.\*$/.test(request.alternatives[0] ?? '');
+  if (combined.kept.length === 0) return { warnings };
+  const pin = combined.kept.find(isPin);
+  const others = combined.kept.filter((request) => request !== pin);
   const why =
-    found.warning !== undefined
-      ? `${request.shownAs}: ${found.line} is the nearest catalogue line`
-      : pinned
-        ? request.shownAs
-        : `${request.shownAs}: ${found.line} is the newest catalogue line that satisfies it`;
-  return { python: { value: found.line, why }, warnings };
+    candidates.warning !== undefined
+      ? `${asked}: ${first.line} is the nearest catalogue line`
+      : pin !== undefined
+        ? `${pin.shownAs}${others.length === 0 ? '' : `, which ${shown(others)} ${others.length > 1 ? 'admit' : 'admits'}`}`
+        : `${asked}: ${first.line} is the newest catalogue line that satisfies ${others.length > 1 ? 'them' : 'it'}`;
+  return { python: { value: first.line, why }, warnings };
 };
 
 /**
