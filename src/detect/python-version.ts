@@ -321,14 +321,30 @@ const stated = (
 const named = (packages: readonly BinaryPackage[]): string =>
   fewOf(packages.map((entry) => `${entry.name} ${entry.version}`));
 
+/**
+ * Of the candidate lines (newest first), the one the lock's binary packages fit best, and those that lack a
+ * wheel for it: the newest every one has a wheel for, else the one fewest lack one for (the newer of equals).
+ */
+const bestFit = (
+  lines: readonly LineVersion[],
+  binary: readonly BinaryPackage[],
+): { line: LineVersion; lacking: BinaryPackage[] } | undefined => {
+  let best: { line: LineVersion; lacking: BinaryPackage[] } | undefined;
+  for (const line of lines) {
+    const lacking = binary.filter((entry) => !entry.installsOn(line.minor));
+    if (best === undefined || lacking.length < best.lacking.length) best = { line, lacking };
+  }
+  return best;
+};
+
 /** An exact pin of one line (`==3.12.*`), as `.python-version` says it. */
 const isPin = (request: Request): boolean =>
   request.alternatives.length === 1 && /^==\d+\.\d+\.\*$/.test(request.alternatives[0] ?? '');
 
 /**
- * The Python line for the project, and warnings about it: the newest catalogue line that satisfies every
- * constraint the project states (its lock's own included) and that every binary package of its lock has a
- * wheel for (src/detect/wheels.ts).
+ * The Python line for the project, and warnings about it: of the catalogue lines that satisfy every constraint
+ * the project states (its lock's own included), the newest that every binary package of its lock has a wheel
+ * for (src/detect/wheels.ts), else the one fewest lack a wheel for, with a warning naming what compiles.
  */
 export const detectPython = (
   files: ProjectFiles,
@@ -342,27 +358,30 @@ export const detectPython = (
   for (const request of combined.kept) if (request.note !== undefined) warnings.push(request.note);
   const candidates = candidateLines(combined);
   if (candidates.warning !== undefined) warnings.push(candidates.warning);
-  const binary = lock?.binary ?? [];
-  const lacking = (minor: number): BinaryPackage[] => binary.filter((entry) => !entry.installsOn(minor));
-  const wheeled = candidates.lines.find((entry) => lacking(entry.minor).length === 0);
   const [first] = candidates.lines;
-  if (first === undefined) return { warnings };
-  if (wheeled === undefined && binary.length > 0) {
+  const binary = lock?.binary ?? [];
+  const fit = bestFit(candidates.lines, binary);
+  if (first === undefined || fit === undefined) return { warnings };
+  if (fit.lacking.length > 0) {
+    const one = fit.lacking.length === 1;
     warnings.push(
-      `${named(lacking(first.minor))} in the lock has no Linux wheel for Python ${first.line}: it compiles from ` +
-        `source in the build, which needs a compiler (--buildpackages ${COMPILER_PACKAGE})`,
+      `${named(fit.lacking)} in the lock ${one ? 'has' : 'have'} no Linux wheel for Python ${fit.line.line}: ` +
+        `${one ? 'it compiles' : 'they compile'} from source in the build, which needs a compiler ` +
+        `(--buildpackages ${COMPILER_PACKAGE})`,
     );
   }
   const asked = shown(combined.kept);
-  if (wheeled !== undefined && wheeled !== first) {
-    const newer = candidates.lines.slice(0, candidates.lines.indexOf(wheeled));
+  if (fit.line !== first) {
+    const newer = candidates.lines.slice(0, candidates.lines.indexOf(fit.line));
+    const missing = binary.filter((entry) => !entry.installsOn(first.minor));
+    const fits =
+      fit.lacking.length === 0
+        ? `${fit.line.line} is the newest line the lock's wheels allow ` +
+          `(no ${newer.map((entry) => entry.line).join(' or ')} wheel of ${named(missing)})`
+        : `${fit.line.line} is the line fewest of the lock's binary packages lack a wheel for: ` +
+          `${String(fit.lacking.length)}, against ${String(missing.length)} for ${first.line}`;
     return {
-      python: {
-        value: wheeled.line,
-        why:
-          `${asked === '' ? '' : `${asked}; `}${wheeled.line} is the newest line the lock's wheels allow ` +
-          `(no ${newer.map((entry) => entry.line).join(' or ')} wheel of ${named(lacking(first.minor))})`,
-      },
+      python: { value: fit.line.line, why: `${asked === '' ? '' : `${asked}; `}${fits}` },
       warnings,
     };
   }

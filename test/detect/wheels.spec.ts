@@ -191,6 +191,32 @@ describe('the Python line the lock wheels allow', () => {
     assert.equal(facts.python?.value, SECOND);
   });
 
+  it('no line with a wheel of every binary package: the line fewest lack one for, the newer of equals, not the newest', () => {
+    // mealie's and Tozo's locks: pydantic-core built for 3.8-3.13, asyncpg 0.26.0 for 3.6-3.10 only.
+    const facts = detect(
+      poetryProject([
+        {
+          name: 'pydantic-core',
+          version: '2.23.4',
+          files: [...cpWheels('pydantic_core', '2.23.4', 8, 13), 'pydantic_core-2.23.4.tar.gz'],
+        },
+        {
+          name: 'asyncpg',
+          version: '0.26.0',
+          files: [...cpWheels('asyncpg', '0.26.0', 6, 10), 'asyncpg-0.26.0.tar.gz'],
+        },
+      ]),
+    );
+    assert.equal(facts.python?.value, '3.13', facts.python?.why);
+    assert.match(facts.python?.why ?? '', /3\.13 is the line fewest of the lock's binary packages lack a wheel for/);
+    const warned = facts.warnings.filter((warning) => warning.includes('no Linux wheel'));
+    assert.equal(warned.length, 1, facts.warnings.join('\n'));
+    assert.match(
+      warned[0] ?? '',
+      /^asyncpg 0\.26\.0 in the lock has no Linux wheel for Python 3\.13: .*--buildpackages/,
+    );
+  });
+
   it('a binary package with no wheel for any line the project allows: the asked line, and a warning naming it', () => {
     const facts = detect(poetryProject([{ name: 'oldbin', version: '1.0', files: cpWheels('oldbin', '1.0', 6, 8) }]));
     assert.equal(facts.python?.value, NEWEST);
