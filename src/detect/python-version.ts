@@ -6,7 +6,9 @@
  * Dockerfile already there) counts only when the project states nothing. The answer is a line of the version
  * catalogue: the newest that satisfies them all (PEP 440 specifiers through @renovatebot/pep440; Poetry's `^`
  * and `~` converted first); when none does, the nearest one, with a warning; when they contradict each other,
- * an exact pin the catalogue has wins, with a warning naming both.
+ * an exact pin the catalogue has wins, with a warning naming both. A lock made for a Python the chosen line is
+ * not will likely fail to install (uv, Poetry) or miss packages (pipenv's markers): the warning says so, and how
+ * to re-lock.
  */
 import { satisfies, validRange } from '@renovatebot/pep440';
 import { COMPILER_PACKAGE, PYTHON } from '../catalogue.js';
@@ -257,14 +259,14 @@ const lockRequest = (files: ProjectFiles, manager: LockedManager, warnings: stri
 /**
  * What the project states about its Python, in the order it was found: its constraints, and what other tools
  * wrote down (pip-compile's header, the base image of a Dockerfile already there), a hint used only when it
- * states nothing.
+ * states nothing; and, apart, the Python its lock was made for.
  */
 const stated = (
   files: ProjectFiles,
   pyproject: Pyproject | undefined,
   manager: LockedManager | undefined,
   warnings: string[],
-): { constraints: Request[]; hints: Request[] } => {
+): { constraints: Request[]; hints: Request[]; lock?: Request } => {
   const found: (Request | undefined)[] = [];
   const pin = firstLine(files.read('.python-version'));
   if (pin !== undefined) found.push(pinRequest(pin, `.python-version says ${pin.slice(0, 40)}`));
@@ -286,7 +288,8 @@ const stated = (
   const pipfile = table(files.toml('Pipfile')?.requires);
   const pipPython = text(pipfile?.python_version) ?? text(pipfile?.python_full_version);
   if (pipPython !== undefined) found.push(pinRequest(pipPython, `Pipfile's python_version ${pipPython.slice(0, 40)}`));
-  if (manager !== undefined) found.push(lockRequest(files, manager, warnings));
+  const lock = manager === undefined ? undefined : lockRequest(files, manager, warnings);
+  found.push(lock);
   // A constraint another states already (a lock's requirement is most often its manifest's) says nothing more.
   const constraints: Request[] = [];
   for (const request of found) {
@@ -314,7 +317,15 @@ const stated = (
   const dockerfile =
     base?.[1] === undefined ? undefined : pinRequest(base[1], `the Dockerfile here builds FROM python:${base[1]}`);
   if (dockerfile !== undefined) hints.push(dockerfile);
-  return { constraints, hints };
+  return { constraints, hints, ...(lock !== undefined ? { lock } : {}) };
+};
+
+/** How to re-lock for a Python line, by manager. */
+const RELOCK: Readonly<Record<LockedManager, (line: string) => string>> = {
+  uv: (line) => `let requires-python admit ${line}, then uv lock`,
+  poetry: (line) => `let the project's python admit ${line}, then poetry lock`,
+  pdm: (line) => `let requires-python admit ${line}, then pdm lock`,
+  pipenv: (line) => `pipenv lock --python ${line}`,
 };
 
 /** `asyncpg 0.30.0, greenlet 3.2.3`: at most three named, then how many more. */
@@ -352,16 +363,31 @@ export const detectPython = (
   lock?: { readonly manager: LockedManager; readonly binary: readonly BinaryPackage[] },
 ): { python?: Detected<string>; warnings: string[] } => {
   const warnings: string[] = [];
-  const { constraints, hints } = stated(files, pyproject, lock?.manager, warnings);
+  const { constraints, hints, lock: locked } = stated(files, pyproject, lock?.manager, warnings);
   const combined = combine(constraints.length > 0 ? constraints : hints.slice(0, 1));
   warnings.push(...combined.warnings);
   for (const request of combined.kept) if (request.note !== undefined) warnings.push(request.note);
   const candidates = candidateLines(combined);
-  if (candidates.warning !== undefined) warnings.push(candidates.warning);
   const [first] = candidates.lines;
   const binary = lock?.binary ?? [];
   const fit = bestFit(candidates.lines, binary);
-  if (first === undefined || fit === undefined) return { warnings };
+  if (first === undefined || fit === undefined) {
+    if (candidates.warning !== undefined) warnings.push(candidates.warning);
+    return { warnings };
+  }
+  // A lock made for a Python the line is not: its tool refuses it, or its markers drop what it locked.
+  const stale = lock !== undefined && locked !== undefined && !holds(fit.line.version, locked.alternatives);
+  const consequence = stale
+    ? `will likely fail to install or miss packages: re-lock for ${fit.line.line} first ` +
+      `(${RELOCK[lock.manager](fit.line.line)})`
+    : '';
+  if (candidates.warning !== undefined) {
+    warnings.push(
+      stale ? `${candidates.warning}, where the lock (${locked.shownAs}) ${consequence}` : candidates.warning,
+    );
+  } else if (stale) {
+    warnings.push(`${locked.shownAs}, not ${fit.line.line}: the lock ${consequence}`);
+  }
   if (fit.lacking.length > 0) {
     const one = fit.lacking.length === 1;
     warnings.push(

@@ -159,6 +159,80 @@ describe('the Python line', () => {
     });
   });
 
+  describe('a lock made for a Python no catalogue line is', () => {
+    /** meduzzen's Pipfile and Pipfile.lock, made for 3.10: exceptiongroup only below 3.11. */
+    const meduzzen = {
+      Pipfile:
+        '[[source]]\nurl = "https://pypi.org/simple"\nverify_ssl = true\nname = "pypi"\n\n' +
+        '[packages]\nanyio = "*"\n\n[dev-packages]\n\n[requires]\npython_version = "3.10"\n',
+      'Pipfile.lock': JSON.stringify({
+        _meta: { hash: { sha256: 'd1a2' }, 'pipfile-spec': 6, requires: { python_version: '3.10' }, sources: [] },
+        default: {
+          anyio: { hashes: ['sha256:00'], markers: "python_full_version >= '3.6.2'", version: '==3.6.2' },
+          exceptiongroup: { hashes: ['sha256:00'], markers: "python_version < '3.11'", version: '==1.0.1' },
+        },
+        develop: {},
+      }),
+    };
+    /** django-rest-boilerplate: requires-python and pdm.lock's target, both ==3.10.*. */
+    const boilerplate = {
+      'pyproject.toml':
+        '[project]\nname = "django-boilerplate"\nversion = "0.1.0"\ndependencies = [\n    "django==5",\n]\n' +
+        'requires-python = "==3.10.*"\n',
+      'pdm.lock':
+        '[metadata]\ngroups = ["default"]\nstrategy = ["inherit_metadata"]\nlock_version = "4.5.0"\n' +
+        'content_hash = "sha256:cbae"\n\n[[metadata.targets]]\nrequires_python = "==3.10.*"\n',
+    };
+    const cases: [string, Record<string, string>, RegExp][] = [
+      [
+        'Pipfile.lock for 3.10: the nearest line, and its install will likely fail or miss packages: pipenv lock',
+        meduzzen,
+        /^Pipfile's python_version 3\.10: no Python line of the catalogue \(3\.11-3\.15\) satisfies it; 3\.11 is the nearest, where the lock \(Pipfile\.lock's python_version 3\.10\) will likely fail to install or miss packages: re-lock for 3\.11 first \(pipenv lock --python 3\.11\)$/,
+      ],
+      [
+        'pdm.lock for ==3.10.*: the nearest line, and its install will likely fail: pdm lock',
+        boilerplate,
+        /; 3\.11 is the nearest, where the lock \(pdm\.lock's requires_python ==3\.10\.\*\) will likely fail to install or miss packages: re-lock for 3\.11 first \(let requires-python admit 3\.11, then pdm lock\)$/,
+      ],
+    ];
+    for (const [name, files, warning] of cases) {
+      it(name, () => {
+        const facts = detect(files);
+        assert.equal(facts.python?.value, '3.11');
+        assert.equal(facts.warnings.length, 1, facts.warnings.join('\n'));
+        assert.match(facts.warnings[0] ?? '', warning);
+      });
+    }
+
+    it('a Pipfile.lock for 3.11 under a .python-version of 3.12: the pin, the contradiction, and re-lock for 3.12', () => {
+      const facts = detect({
+        ...meduzzen,
+        '.python-version': '3.12\n',
+        Pipfile: '[packages]\nanyio = "*"\n',
+        'Pipfile.lock': meduzzen['Pipfile.lock'].replace('"3.10"', '"3.11"'),
+      });
+      assert.equal(facts.python?.value, '3.12');
+      assert.deepEqual(facts.warnings, [
+        ".python-version says 3.12 and Pipfile.lock's python_version 3.11 contradict each other (no Python satisfies " +
+          'both): following .python-version says 3.12',
+        "Pipfile.lock's python_version 3.11, not 3.12: the lock will likely fail to install or miss packages: " +
+          're-lock for 3.12 first (pipenv lock --python 3.12)',
+      ]);
+    });
+
+    it('a uv.lock made for >=3.10 installs on 3.11 as it is: the nearest line to .python-version, no re-lock', () => {
+      const facts = detect({
+        '.python-version': '3.10\n',
+        'pyproject.toml': pyproject('>=3.10'),
+        'uv.lock':
+          'version = 1\nrequires-python = ">=3.10"\n\n[[package]]\nname = "x"\nversion = "0.1.0"\nsource = { virtual = "." }\n',
+      });
+      assert.equal(facts.python?.value, '3.11');
+      assert.equal(facts.warnings.length, 1, facts.warnings.join('\n'));
+      assert.match(facts.warnings[0] ?? '', /^\.python-version says 3\.10: .* 3\.11 is the nearest$/);
+    });
+  });
+
   it('says nothing when nothing asks for a version, and warns on a requirement it cannot read', () => {
     assert.equal(detect({ 'app.py': 'print(1)\n' }).python, undefined);
     const facts = detect({ 'pyproject.toml': pyproject('three point twelve') });
