@@ -25,7 +25,7 @@ export interface BinaryPackage {
 interface WheelTags {
   /** A pure wheel (`py3-none-any`): any minor. */
   readonly pure: boolean;
-  /** Exactly these minors (`cp313-cp313`). */
+  /** Exactly these minors (`cp313-cp313`, `cp313-none`). */
   readonly minors: readonly number[];
   /** This minor and every later one (`cp39-abi3`, `py38`). */
   readonly from?: number;
@@ -52,7 +52,8 @@ export const wheelTags = (file: string): WheelTags | undefined => {
       else from = Math.min(from ?? minor, minor);
     } else if (minor !== undefined && abi === 'abi3') {
       from = Math.min(from ?? minor, minor);
-    } else if (minor !== undefined && abi.split('.').includes(`cp3${String(minor)}`)) {
+    } else if (minor !== undefined && (abi === 'none' || abi.split('.').includes(`cp3${String(minor)}`))) {
+      // `cp311-cp311` and `cp311-none` (PyMuPDF 1.24) both install on CPython 3.11 only.
       minors.push(minor);
     }
   }

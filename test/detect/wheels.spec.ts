@@ -114,6 +114,15 @@ describe('the Python line the lock wheels allow', () => {
     assert.match(facts.python?.why ?? '', /cffi 1\.15\.1/);
   });
 
+  it("wheels tagged cpXY-none (PyMuPDF 1.24's) install on CPython X.Y: the newest line they are built for", () => {
+    const pymupdf = Array.from({ length: minorOf(SECOND) - 7 }, (_unused, index) => 8 + index).map((minor) =>
+      wheel('PyMuPDF', '1.24.7', `cp3${String(minor)}`, 'none', 'manylinux2014_x86_64'),
+    );
+    const facts = detect(poetryProject([{ name: 'pymupdf', version: '1.24.7', files: pymupdf }]));
+    assert.equal(facts.python?.value, SECOND, facts.python?.why);
+    assert.deepEqual(facts.warnings, []);
+  });
+
   it('a package the lock has only the source of: a warning naming it and the compiler it needs', () => {
     const facts = detect(
       poetryProject([
