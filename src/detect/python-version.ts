@@ -168,7 +168,7 @@ const combine = (constraints: readonly Request[]): Combined => {
  * The catalogue lines that satisfy every kept constraint, newest first; when none does, the one nearest to
  * the minors they admit, with a warning naming those the catalogue has no line for.
  */
-const candidateLines = (combined: Combined): { lines: LineVersion[]; warning?: string } => {
+const candidateLines = (combined: Combined): { lines: LineVersion[]; warning?: string; named?: readonly Request[] } => {
   const lines = lineVersions();
   const fitting = lines.filter((entry) => combined.kept.every((request) => holds(entry.version, request.alternatives)));
   if (fitting.length > 0 || combined.kept.length === 0) return { lines: fitting.length > 0 ? fitting : lines };
@@ -187,6 +187,7 @@ const candidateLines = (combined: Combined): { lines: LineVersion[]; warning?: s
   const range = `${lines[lines.length - 1]?.line ?? ''}-${lines[0]?.line ?? ''}`;
   return {
     lines: [best],
+    named,
     warning:
       `${shown(named)}: no Python line of the catalogue (${range}) satisfies ${named.length > 1 ? 'them' : 'it'}; ` +
       `${best.line} is the nearest`,
@@ -383,7 +384,11 @@ export const detectPython = (
     : '';
   if (candidates.warning !== undefined) {
     warnings.push(
-      stale ? `${candidates.warning}, where the lock (${locked.shownAs}) ${consequence}` : candidates.warning,
+      !stale
+        ? candidates.warning
+        : candidates.named?.includes(locked)
+          ? `${candidates.warning}, where the lock ${consequence}`
+          : `${candidates.warning}, where the lock (${locked.shownAs}) ${consequence}`,
     );
   } else if (stale) {
     warnings.push(`${locked.shownAs}, not ${fit.line.line}: the lock ${consequence}`);

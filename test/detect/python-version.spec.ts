@@ -190,6 +190,11 @@ describe('the Python line', () => {
         /^Pipfile's python_version 3\.10: no Python line of the catalogue \(3\.11-3\.15\) satisfies it; 3\.11 is the nearest, where the lock \(Pipfile\.lock's python_version 3\.10\) will likely fail to install or miss packages: re-lock for 3\.11 first \(pipenv lock --python 3\.11\)$/,
       ],
       [
+        'Pipfile.lock for 3.10 under a Pipfile that names no Python: the lock named once',
+        { Pipfile: '[packages]\nanyio = "*"\n', 'Pipfile.lock': meduzzen['Pipfile.lock'] },
+        /^Pipfile\.lock's python_version 3\.10: no Python line .*; 3\.11 is the nearest, where the lock will likely fail to install or miss packages: re-lock for 3\.11 first \(pipenv lock --python 3\.11\)$/,
+      ],
+      [
         'pdm.lock for ==3.10.*: the nearest line, and its install will likely fail: pdm lock',
         boilerplate,
         /; 3\.11 is the nearest, where the lock \(pdm\.lock's requires_python ==3\.10\.\*\) will likely fail to install or miss packages: re-lock for 3\.11 first \(let requires-python admit 3\.11, then pdm lock\)$/,
