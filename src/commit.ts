@@ -357,9 +357,14 @@ const deferringStatus = (
       };
     },
   });
+  // Methods run on the adapter itself: Yeoman's QueuedAdapter keeps its queue in a private field (#queue), which a
+  // method called with the proxy as `this` cannot read (the conflicter's questions crashed).
   const wrapped = new Proxy(adapter, {
-    get: (target, property, receiver) =>
-      property === 'log' ? log : (Reflect.get(target, property, receiver) as unknown),
+    get: (target, property) => {
+      if (property === 'log') return log;
+      const value = Reflect.get(target, property, target) as unknown;
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
   });
   return { adapter: wrapped, show: () => held.splice(0).forEach((line) => line()) };
 };

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -80,6 +80,24 @@ describe('the docker-best bin', () => {
     assert.match(typed.stdout, /docker-best: interrupted: nothing was written/);
     assert.doesNotMatch(typed.stdout, /ExitPromptError|An error occured|\n\s+at /);
     assert.deepEqual(readdirSync(dir), ['app.py']);
+  });
+
+  it("a file you changed, in a terminal: Yeoman's overwrite question is asked and answered, and the file is replaced", () => {
+    const dir = project();
+    const first = bin(dir, '--defaults');
+    assert.equal(first.status, 0, first.stderr);
+    const generated = readFileSync(join(dir, 'Dockerfile'), 'utf8');
+    writeFileSync(join(dir, 'Dockerfile'), `${generated}# my change\n`);
+    // script(1) gives the bin a terminal; `y` answers the question once it is up.
+    const typed = spawnSync(
+      'bash',
+      ['-c', `(sleep 5; printf 'y\\r'; sleep 3) | script -qfec "${process.execPath} ${BIN} --defaults" /dev/null`],
+      { cwd: dir, encoding: 'utf8', timeout: 60_000 },
+    );
+    assert.equal(typed.status, 0, typed.stdout);
+    assert.match(typed.stdout, /Overwrite Dockerfile\?/, 'the question was up');
+    assert.doesNotMatch(typed.stdout, /TypeError|private member|\n\s+at /);
+    assert.equal(readFileSync(join(dir, 'Dockerfile'), 'utf8'), generated);
   });
 
   it('ends a run with the next steps: build, run, the README', () => {
