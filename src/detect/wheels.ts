@@ -9,7 +9,7 @@
  * nothing is known from them.
  */
 import type { LockedManager } from './deps.js';
-import { LOCK_FILES, mainLockPackages, normaliseName } from './deps.js';
+import { gitLockedNames, LOCK_FILES, mainLockPackages, normaliseName } from './deps.js';
 import { fewOf, table, text, type ProjectFiles } from './files.js';
 import { COMPILER_PACKAGE } from '../catalogue.js';
 
@@ -162,20 +162,8 @@ export const sourceOnlyWarnings = (files: ProjectFiles, manager: LockedManager):
  * and the option.
  */
 export const vcsLockWarnings = (files: ProjectFiles, manager: LockedManager): string[] => {
-  // Poetry fetches git sources with dulwich, in Python: it needs no git.
-  if (manager === 'poetry') return [];
-  const names: string[] = [];
-  if (manager === 'pipenv') {
-    const locked = table(table(files.json(LOCK_FILES.pipenv))?.default) ?? {};
-    for (const [name, entry] of Object.entries(locked)) if (text(table(entry)?.git) !== undefined) names.push(name);
-  } else {
-    for (const entry of mainLockPackages(files, manager) ?? []) {
-      const source = table(entry.source);
-      if (text(source?.git) !== undefined || text(entry.git) !== undefined) {
-        names.push(text(entry.name) ?? '?');
-      }
-    }
-  }
+  // Poetry fetches git sources with dulwich, in Python: it needs no git (gitLockedNames leaves them out).
+  const names = gitLockedNames(files, manager);
   if (names.length === 0) return [];
   return [
     `${LOCK_FILES[manager]} fetches ${fewOf(names)} ` +
