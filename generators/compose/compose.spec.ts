@@ -4,6 +4,7 @@ import { parse } from 'yaml';
 import { COMPOSE_LIMITS } from '../../src/catalogue.js';
 import { volumeNames } from '../../src/context/compose.js';
 import { generate, refusedRun } from '../../test/support/generate.js';
+import { detect } from '../../test/support/project-dirs.js';
 
 interface Service {
   image?: string;
@@ -132,6 +133,19 @@ describe('docker-best:compose', () => {
     assert.deepEqual(service?.env_file, ['.env']);
     const without = await generate({ generator: 'compose', options: { defaults: true } });
     assert.equal(Object.values((parse(without.read('compose.yaml')) as Compose).services)[0]?.env_file, undefined);
+  });
+
+  it('a .env.example and no .env (Kabuda-Backend): the run says to copy it to .env and write compose.yaml again', () => {
+    const facts = detect({ 'app.py': 'print(1)\n', '.env.example': 'DATABASE_URL=\nSECRET_KEY=\n' });
+    assert.ok(
+      facts.warnings.includes(
+        '.env.example lists settings the app reads, and there is no .env: compose.yaml passes a .env only when one ' +
+          'is there when it is written, so copy .env.example to .env, fill it in, and run docker-best compose again',
+      ),
+      facts.warnings.join('\n'),
+    );
+    const both = detect({ 'app.py': 'print(1)\n', '.env.example': 'A=\n', '.env': 'A=1\n' });
+    assert.ok(!both.warnings.some((warning) => warning.includes('.env.example')), both.warnings.join('\n'));
   });
 
   it('does not shadow a docker-compose.yml the project has: it names it and writes nothing, unless --force', async () => {

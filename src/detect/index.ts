@@ -21,6 +21,22 @@ export type { ProjectFacts } from './facts.js';
 /** Python modules beside notebooks that still make a notebook project ("a few helper modules"). */
 const MAX_HELPERS = 10;
 
+/** The names projects give the template of their `.env` (the settings the app reads, without their values). */
+const DOTENV_TEMPLATES = ['.env.example', '.env.sample', '.env.template', '.env.dist', 'example.env'];
+
+/**
+ * A `.env` template and no `.env`: compose.yaml passes the project's `.env` only when there is one, so the
+ * container would start without the settings the template lists (Kabuda-Backend's required pydantic fields).
+ */
+const dotenvTemplateWarning = (files: ProjectFiles): string[] => {
+  const template = DOTENV_TEMPLATES.find((name) => files.has(name));
+  if (template === undefined || files.has('.env')) return [];
+  return [
+    `${template} lists settings the app reads, and there is no .env: compose.yaml passes a .env only when one is ` +
+      `there when it is written, so copy ${template} to .env, fill it in, and run docker-best compose again`,
+  ];
+};
+
 export const detectProject = (root: string): ProjectFacts => {
   const files = new ProjectFiles(root);
   const document = files.toml('pyproject.toml');
@@ -82,6 +98,7 @@ export const detectProject = (root: string): ProjectFacts => {
         ...notebooks.warnings,
         ...found.warnings,
         ...codeFolderWrites(sources),
+        ...dotenvTemplateWarning(files),
         ...dependencies.warnings,
         ...(byChoice[manager] ?? []),
         ...(notebookProject && manager === 'none' && notebooks.imports.length > 0
