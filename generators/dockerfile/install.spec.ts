@@ -433,6 +433,17 @@ describe('docker-best: what real projects declare that the slim images lack', ()
     );
     const named = detect({ 'requirements.txt': 'numpy==1.26.4\n', '.python-version': '3.12\n' });
     assert.ok(!named.warnings.some((warning) => warning.includes('pins binary packages')), named.warnings.join('\n'));
+    // paperless-ng: a Pipfile.lock with no `_meta.requires`, numpy 1.20.3 locked.
+    const pipenvFiles = depsFiles('pipenv');
+    const lock = JSON.parse(pipenvFiles['Pipfile.lock'] ?? '{}') as { default: Record<string, unknown> };
+    lock.default.numpy = { hashes: [], index: 'pypi', version: '==1.20.3' };
+    const locked = detect({ ...pipenvFiles, 'Pipfile.lock': JSON.stringify(lock) });
+    assert.ok(
+      locked.warnings.some((warning) =>
+        /^Pipfile\.lock pins binary packages \(numpy==1\.20\.3\) .*--python/.test(warning),
+      ),
+      locked.warnings.join('\n'),
+    );
   });
 
   it('a uv workspace: the dependencies from the lock as it is (--frozen, members left out), then the workspace --locked', async () => {

@@ -111,7 +111,9 @@ export const detectProject = (root: string): ProjectFacts => {
         ...(python.python === undefined
           ? pinnedWithoutPythonWarning(
               files,
-              dependencies.requirements.find((file) => file.file === manager)?.closure ?? [],
+              manager === 'pipenv'
+                ? ['Pipfile.lock']
+                : (dependencies.requirements.find((file) => file.file === manager)?.closure ?? []),
             )
           : []),
       ]),

@@ -469,11 +469,20 @@ const BINARY_PACKAGES = new Set([
  * and a requirements file names no wheels to check it against. Said once, with the option that settles it.
  */
 export const pinnedWithoutPythonWarning = (files: ProjectFiles, closure: readonly string[]): string[] => {
-  const pins = closure.flatMap((file) =>
-    [...(files.read(file) ?? '').matchAll(/^\s*([A-Za-z0-9][\w.-]*)(?:\[[^\]]*\])?\s*==\s*([\w.]+)/gm)]
-      .filter((match) => BINARY_PACKAGES.has(normaliseName(match[1] ?? '')))
-      .map((match) => `${match[1] ?? ''}==${match[2] ?? ''}`),
-  );
+  const pins = closure
+    .flatMap((file) =>
+      // A Pipfile.lock without `_meta.requires` names no Python either, and pins every package exactly.
+      file === LOCK_FILES.pipenv
+        ? Object.entries(table(table(files.json(file))?.default) ?? {}).map(([name, entry]) => ({
+            name,
+            version: (text(table(entry)?.version) ?? '').replace(/^==/, ''),
+          }))
+        : [...(files.read(file) ?? '').matchAll(/^\s*([A-Za-z0-9][\w.-]*)(?:\[[^\]]*\])?\s*==\s*([\w.]+)/gm)].map(
+            (match) => ({ name: match[1] ?? '', version: match[2] ?? '' }),
+          ),
+    )
+    .filter(({ name, version }) => version !== '' && BINARY_PACKAGES.has(normaliseName(name)))
+    .map(({ name, version }) => `${name}==${version}`);
   if (pins.length === 0) return [];
   const newest = lineVersions()[0]?.line ?? '';
   return [
