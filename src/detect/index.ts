@@ -58,10 +58,13 @@ export const detectProject = (root: string): ProjectFacts => {
   }
   const dependencies = { ...detectedDependencies, byChoice };
   const manager = dependencies.detected.value;
+  // Dependencies from a requirements file one folder down (backend/requirements.txt): that folder is the app's.
+  const appFolder = /^(?!requirements\/)[^/]+\//i.exec(manager)?.[0];
   const python = detectPython(
     files,
     pyproject,
     isLockedManager(manager) ? { manager, binary: binaryPackages(files, manager) } : undefined,
+    appFolder,
   );
   const found = detectEntry(sources, pyproject, dependencies.installable);
   const hasPython = sources.pyFiles.length > 0;

@@ -267,15 +267,23 @@ const stated = (
   pyproject: Pyproject | undefined,
   manager: LockedManager | undefined,
   warnings: string[],
+  folder: string | undefined,
 ): { constraints: Request[]; hints: Request[]; lock?: Request } => {
   const found: (Request | undefined)[] = [];
-  const pin = firstLine(files.read('.python-version'));
-  if (pin !== undefined) found.push(pinRequest(pin, `.python-version says ${pin.slice(0, 40)}`));
+  // An app whose dependencies live one folder down (backend/requirements.txt) keeps its Python file there too.
+  const versionFile = ['.python-version', ...(folder === undefined ? [] : [`${folder}.python-version`])].find((file) =>
+    files.has(file),
+  );
+  const pin = versionFile === undefined ? undefined : firstLine(files.read(versionFile));
+  if (pin !== undefined) found.push(pinRequest(pin, `${versionFile ?? ''} says ${pin.slice(0, 40)}`));
   const project = table(pyproject?.document.project);
   const requires = text(project?.['requires-python']);
   if (requires !== undefined) found.push(pep440Request(requires, `requires-python ${requires.slice(0, 60)}`, warnings));
-  const runtime = firstLine(files.read('runtime.txt'));
-  if (runtime !== undefined) found.push(pinRequest(runtime, `runtime.txt says ${runtime.slice(0, 40)}`));
+  const runtimeFile = ['runtime.txt', ...(folder === undefined ? [] : [`${folder}runtime.txt`])].find((file) =>
+    files.has(file),
+  );
+  const runtime = runtimeFile === undefined ? undefined : firstLine(files.read(runtimeFile));
+  if (runtime !== undefined) found.push(pinRequest(runtime, `${runtimeFile ?? ''} says ${runtime.slice(0, 40)}`));
   const poetry = text(table(table(table(pyproject?.document.tool)?.poetry)?.dependencies)?.python);
   if (poetry !== undefined) found.push(poetryRequest(poetry, `Poetry's python = "${poetry.slice(0, 60)}"`, warnings));
   const tools = files
@@ -362,9 +370,11 @@ export const detectPython = (
   files: ProjectFiles,
   pyproject: Pyproject | undefined,
   lock?: { readonly manager: LockedManager; readonly binary: readonly BinaryPackage[] },
+  /** The folder (`backend/`) of a requirements file one folder down that the dependencies install from. */
+  folder?: string,
 ): { python?: Detected<string>; warnings: string[] } => {
   const warnings: string[] = [];
-  const { constraints, hints, lock: locked } = stated(files, pyproject, lock?.manager, warnings);
+  const { constraints, hints, lock: locked } = stated(files, pyproject, lock?.manager, warnings, folder);
   const combined = combine(constraints.length > 0 ? constraints : hints.slice(0, 1));
   warnings.push(...combined.warnings);
   for (const request of combined.kept) if (request.note !== undefined) warnings.push(request.note);

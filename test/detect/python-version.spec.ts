@@ -12,6 +12,11 @@ const poetry = (python: string): string =>
   `[tool.poetry]\nname = "x"\nversion = "0.1.0"\n\n[tool.poetry.dependencies]\npython = "${python}"\n`;
 
 describe('the Python line', () => {
+  it('a .python-version in a folder the dependencies do not come from says nothing for the app', () => {
+    const facts = detect({ 'app.py': 'print(1)\n', 'requirements.txt': 'flask\n', 'tools/.python-version': '3.12\n' });
+    assert.equal(facts.python, undefined);
+  });
+
   const cases: [string, Record<string, string>, string, boolean][] = [
     ['.python-version 3.13', { '.python-version': '3.13\n' }, '3.13', false],
     ['.python-version 3.11, the line many locks were made for', { '.python-version': '3.11\n' }, '3.11', false],
@@ -31,6 +36,16 @@ describe('the Python line', () => {
       false,
     ],
     ['Pipfile python_version', { Pipfile: '[requires]\npython_version = "3.12"\n' }, '3.12', false],
+    [
+      "an app in src/ with its requirements and .python-version there (uv-django-tutorial): that folder's 3.12",
+      {
+        'src/manage.py': 'import django\n',
+        'src/requirements.txt': 'django==5.2\npsycopg2-binary==2.9.10\n',
+        'src/.python-version': '3.12\n',
+      },
+      '3.12',
+      false,
+    ],
     [
       '.python-version 3.12 against requires-python >=3.13: the pin, with a warning',
       { '.python-version': '3.12\n', 'pyproject.toml': pyproject('>=3.13') },
