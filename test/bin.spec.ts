@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +23,25 @@ const project = (files: Record<string, string> = { 'app.py': 'print(1)\n' }): st
   writeFiles(dir, files);
   return dir;
 };
+
+/**
+ * The bin in a terminal (script(1) gives it one), with `keys` typed (printf syntax) `wait` seconds after it
+ * starts, and `after` seconds more for it to finish; what it printed is stdout.
+ */
+const inTerminal = (
+  dir: string,
+  typing: { readonly wait: number; readonly keys: string; readonly after: number },
+  ...args: string[]
+): SpawnSyncReturns<string> =>
+  spawnSync(
+    'bash',
+    [
+      '-c',
+      `(sleep ${String(typing.wait)}; printf '${typing.keys}'; sleep ${String(typing.after)}) | ` +
+        `script -qfec "${[process.execPath, BIN, ...args].join(' ')}" /dev/null`,
+    ],
+    { cwd: dir, encoding: 'utf8', timeout: 60_000 },
+  );
 
 describe('the docker-best bin', () => {
   it('--help lists every option of the answers model, --defaults and the generators', () => {
@@ -69,12 +88,8 @@ describe('the docker-best bin', () => {
 
   it('Ctrl-C at a prompt in a terminal exits 130 with one line and writes nothing', () => {
     const dir = project();
-    // script(1) gives the bin a terminal; Ctrl-C is typed once the first question is up.
-    const typed = spawnSync(
-      'bash',
-      ['-c', `(sleep 4; printf '\\003'; sleep 1) | script -qfec "${process.execPath} ${BIN}" /dev/null`],
-      { cwd: dir, encoding: 'utf8', timeout: 60_000 },
-    );
+    // Ctrl-C is typed once the first question is up.
+    const typed = inTerminal(dir, { wait: 4, keys: '\\003', after: 1 });
     assert.equal(typed.status, 130, typed.stdout);
     assert.match(typed.stdout, /Which stack\?/, 'the question was up');
     assert.match(typed.stdout, /docker-best: interrupted: nothing was written/);
@@ -88,12 +103,8 @@ describe('the docker-best bin', () => {
     assert.equal(first.status, 0, first.stderr);
     const generated = readFileSync(join(dir, 'Dockerfile'), 'utf8');
     writeFileSync(join(dir, 'Dockerfile'), `${generated}# my change\n`);
-    // script(1) gives the bin a terminal; `y` answers the question once it is up.
-    const typed = spawnSync(
-      'bash',
-      ['-c', `(sleep 5; printf 'y\\r'; sleep 3) | script -qfec "${process.execPath} ${BIN} --defaults" /dev/null`],
-      { cwd: dir, encoding: 'utf8', timeout: 60_000 },
-    );
+    // `y` answers the question once it is up.
+    const typed = inTerminal(dir, { wait: 5, keys: 'y\\r', after: 3 }, '--defaults');
     assert.equal(typed.status, 0, typed.stdout);
     assert.match(typed.stdout, /Overwrite Dockerfile\?/, 'the question was up');
     assert.doesNotMatch(typed.stdout, /TypeError|private member|\n\s+at /);

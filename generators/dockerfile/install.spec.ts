@@ -21,7 +21,7 @@ import { generate, refusedRun } from '../../test/support/generate.js';
 import { makeFacts } from '../../test/support/facts.js';
 import { detect } from '../../test/support/project-dirs.js';
 import { settle } from '../../test/support/render.js';
-import { depsFiles, type DepsProject } from '../../test/support/projects.js';
+import { depsFiles, POETRY_BUILD_SYSTEM, type DepsProject } from '../../test/support/projects.js';
 
 const APP = { 'app.py': 'from flask import Flask\n\napp = Flask(__name__)\n' };
 
@@ -292,10 +292,7 @@ describe('docker-best:dockerfile: what a lock installs, on projects shaped like 
       ...(serverGroup === 'main' ? ['gunicorn = "^23.0"'] : []),
       '',
       ...(serverGroup === 'dev' ? ['[tool.poetry.group.dev.dependencies]', 'gunicorn = "^23.0"', ''] : []),
-      '[build-system]',
-      'requires = ["poetry-core"]',
-      'build-backend = "poetry.core.masonry.api"',
-      '',
+      ...POETRY_BUILD_SYSTEM,
     ].join('\n'),
     'poetry.lock': [
       `[[package]]\nname = "django"\nversion = "5.1.4"\noptional = false\npython-versions = ">=3.10"\n${lockVersion === '2.1' ? 'groups = ["main"]\n' : ''}`,

@@ -10,7 +10,7 @@ import { detectionSummary } from '../../src/summary.js';
 import { parsePackages } from '../../src/validate.js';
 import { generate, refusedRun } from '../support/generate.js';
 import { detect } from '../support/project-dirs.js';
-import { depsFiles } from '../support/projects.js';
+import { depsFiles, POETRY_BUILD_SYSTEM } from '../support/projects.js';
 
 /** A `[[package]]` table of a Poetry 1.5-1.8 lock (lock-version 2.0): no `groups`, no `category`. */
 const poetryPackage = (name: string, version: string, dependencies: readonly string[] = [], extras = ''): string =>
@@ -54,10 +54,7 @@ const fullStackPoetry = (): Record<string, string> => ({
     '[tool.poetry.extras]',
     'rerank = ["torch"]',
     '',
-    '[build-system]',
-    'requires = ["poetry-core"]',
-    'build-backend = "poetry.core.masonry.api"',
-    '',
+    ...POETRY_BUILD_SYSTEM,
   ].join('\n'),
   'poetry.lock': [
     poetryPackage('coverage', '7.6.0'),

@@ -18,6 +18,14 @@ export const DEPS_PROJECTS = [
 ] as const;
 export type DepsProject = (typeof DEPS_PROJECTS)[number];
 
+/** pyproject.toml's build-system of a Poetry project, as lines (poetry-core's backend). */
+export const POETRY_BUILD_SYSTEM: readonly string[] = [
+  '[build-system]',
+  'requires = ["poetry-core"]',
+  'build-backend = "poetry.core.masonry.api"',
+  '',
+];
+
 const PYPROJECT = (backend: 'hatchling' | 'poetry' | 'pdm'): string =>
   [
     '[project]',
