@@ -5,7 +5,7 @@
  * with a real parser within a fixed budget (src/detect/python.ts). Nothing here writes, and nothing here
  * throws on what a project holds: what cannot be read becomes a warning.
  */
-import { detectDependencies, isLockedManager, LOCKED_MANAGERS } from './deps.js';
+import { detectDependencies, isLockedManager, LOCK_FILES, LOCKED_MANAGERS } from './deps.js';
 import { detectEntry } from './entry.js';
 import type { ProjectFacts } from './facts.js';
 import { ProjectFiles } from './files.js';
@@ -115,7 +115,7 @@ export const detectProject = (root: string): ProjectFacts => {
           ? pinnedWithoutPythonWarning(
               files,
               manager === 'pipenv'
-                ? ['Pipfile.lock']
+                ? [LOCK_FILES.pipenv]
                 : (dependencies.requirements.find((file) => file.file === manager)?.closure ?? []),
             )
           : []),

@@ -271,17 +271,15 @@ const stated = (
 ): { constraints: Request[]; hints: Request[]; lock?: Request } => {
   const found: (Request | undefined)[] = [];
   // An app whose dependencies live one folder down (backend/requirements.txt) keeps its Python file there too.
-  const versionFile = ['.python-version', ...(folder === undefined ? [] : [`${folder}.python-version`])].find((file) =>
-    files.has(file),
-  );
+  const fileOfApp = (name: string): string | undefined =>
+    [name, ...(folder === undefined ? [] : [`${folder}${name}`])].find((file) => files.has(file));
+  const versionFile = fileOfApp('.python-version');
   const pin = versionFile === undefined ? undefined : firstLine(files.read(versionFile));
   if (pin !== undefined) found.push(pinRequest(pin, `${versionFile ?? ''} says ${pin.slice(0, 40)}`));
   const project = table(pyproject?.document.project);
   const requires = text(project?.['requires-python']);
   if (requires !== undefined) found.push(pep440Request(requires, `requires-python ${requires.slice(0, 60)}`, warnings));
-  const runtimeFile = ['runtime.txt', ...(folder === undefined ? [] : [`${folder}runtime.txt`])].find((file) =>
-    files.has(file),
-  );
+  const runtimeFile = fileOfApp('runtime.txt');
   const runtime = runtimeFile === undefined ? undefined : firstLine(files.read(runtimeFile));
   if (runtime !== undefined) found.push(pinRequest(runtime, `${runtimeFile ?? ''} says ${runtime.slice(0, 40)}`));
   const poetry = text(table(table(table(pyproject?.document.tool)?.poetry)?.dependencies)?.python);
